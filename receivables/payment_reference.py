@@ -180,16 +180,17 @@ _KID_LABEL_GLUED = re.compile(r"(?<![0-9A-Za-z])(KID)(?=[0-9])", re.IGNORECASE)
 def find_references(text: str) -> list[Reference]:
     """KID and RF references in free bank text, in order of appearance, each once.
 
-    RF candidates count only when their check digits hold. KID candidates are digit runs of
-    2-25 digits whose check digit holds; where a run of groups could be read several ways the
-    longest valid reading wins ('12345 00000123455' is one run, and if it does not check as a
-    whole its groups are tried). About one random number in five passes a MOD10 or MOD11 check,
-    so a KID candidate is only a hint until it matches a KID we issued.
+    RF references count only when their check digits hold. KID candidates come from runs of
+    digit groups ('0000 0123 455'): every join of neighbouring groups with 2-25 digits whose
+    check digit holds, unless it lies inside a longer one that does. About one random number in
+    five passes a MOD10 or MOD11 check, so a KID candidate is only a hint until it matches a KID
+    we issued.
     """
     found: list[Reference] = []
     rf_spans: list[tuple[int, int]] = []
     for start, end, value in _rf_candidates(text):
-        found.append(Reference(ReferenceKind.RF, value))
+        if value is not None:
+            found.append(Reference(ReferenceKind.RF, value))
         rf_spans.append((start, end))
 
     masked = _mask(text, rf_spans)
@@ -206,55 +207,65 @@ def find_references(text: str) -> list[Reference]:
     return unique
 
 
-def _rf_candidates(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, value) of each RF reference, taking the longest body that checks."""
-    candidates = []
+def _rf_candidates(text: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, value) of each RF-looking text; value None when no reading checks.
+
+    The value is the longest body that checks. A failed one is still reported (without value)
+    so its digits are not taken for a KID: 'RF17 5390 0754 7034' is a mistyped RF, not a KID.
+    """
+    candidates: list[tuple[int, int, str | None]] = []
     position = 0
     while match := _RF_START.search(text, position):
-        best: tuple[int, str] | None = None
         prefix = match.group().upper()
+        best: tuple[int, str] | None = None
+        printed_end = match.end()  # where the groups printed like an RF body end
         body = ""
         cursor = match.end()
-        first = True
+        # The first chunk may follow 'RF18' directly ('RF18539007547034') or after one space;
+        # every later one follows one space.
         while chunk := _RF_CHUNK.match(text, cursor):
-            # The first chunk may follow 'RF18' directly or after one space; later ones only
-            # after one space (a glued letter run belongs to the same word).
-            if not first and not chunk.group().startswith(" "):
-                break
+            spaced = chunk.group().startswith(" ")
             body += chunk.group(1).upper()
             if len(body) > RF_MAX_BODY_LENGTH:
                 break
             cursor = chunk.end()
-            first = False
+            # Printed RF bodies come in groups of four; a longer spaced chunk is other text.
+            if printed_end == chunk.start() and (not spaced or len(chunk.group(1)) <= 4):
+                printed_end = cursor
             if iso11649.is_valid(prefix + body):
                 best = (cursor, prefix + body)
         if best is None:
-            position = match.end()
-            continue
-        candidates.append((match.start(), best[0], best[1]))
-        position = best[0]
+            candidates.append((match.start(), printed_end, None))
+            position = printed_end
+        else:
+            candidates.append((match.start(), best[0], best[1]))
+            position = best[0]
     return candidates
 
 
 def _kids_in_groups(groups: list[str]) -> list[str]:
-    """Greedy left to right: at each group take the longest join of groups that is a KID."""
-    kids = []
-    start = 0
-    while start < len(groups):
-        longest: tuple[int, str] | None = None
+    """The maximal joins of neighbouring groups that pass the check, in order of position.
+
+    'Maximal': a reading inside a longer valid reading is dropped ('0000' inside
+    '0000 0123 455'), but overlapping readings are both kept, since either may be the KID.
+    """
+    valid: list[tuple[int, int, str]] = []
+    for start in range(len(groups)):
         candidate = ""
         for stop in range(start + 1, len(groups) + 1):
             candidate += groups[stop - 1]
             if len(candidate) > KID_MAX_LENGTH:
                 break
             if is_valid_kid(candidate):
-                longest = (stop, candidate)
-        if longest is None:
-            start += 1
-            continue
-        kids.append(longest[1])
-        start = longest[0]
-    return kids
+                valid.append((start, stop, candidate))
+    return [
+        value
+        for start, stop, value in valid
+        if not any(
+            other_start <= start and stop <= other_stop and (other_start, other_stop) != (start, stop)
+            for other_start, other_stop, _ in valid
+        )
+    ]
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:

@@ -286,19 +286,41 @@ def next_transaction_nos(count: int) -> tuple[CompanySetup, int]:
     return setup, first
 
 
-def _write(lines, *, setup, accounts: Accounts, user, source_code, accept_payment_tolerance, accept_late_discount,
-           delete_journal_lines) -> PostingResult:
-    groups = _transactions(lines)
-    setup, first_no = next_transaction_nos(len(groups))
-    batch = next((line.batch for line in lines if line.batch_id), None)
+def start_run(*, user, source_code: str, transactions: int = 1, batch_name: str = "") -> tuple[CompanySetup, LedgerWriter, int]:
+    """Begin a posting run inside the caller's atomic block: reserve numbers and open the G/L register."""
+    setup, first_no = next_transaction_nos(transactions)
     register = GLRegister.objects.create(
         user=user if getattr(user, "pk", None) else None,
         source_code=source_code,
-        journal_batch_name=batch.name if batch else "",
+        journal_batch_name=batch_name,
         from_transaction_no=first_no,
-        to_transaction_no=first_no + len(groups) - 1,
+        to_transaction_no=first_no + transactions - 1,
     )
-    writer = LedgerWriter(register)
+    return setup, LedgerWriter(register), first_no
+
+
+def result_of(writer: LedgerWriter, first_no: int, count: int) -> PostingResult:
+    from receivables.models import CustLedgerEntry, DetailedCustLedgEntry, DetailedVendorLedgEntry, VendorLedgerEntry
+
+    return PostingResult(
+        register=writer.register,
+        transaction_nos=list(range(first_no, first_no + count)),
+        gl_entries=writer.new[GLEntry],
+        cust_entries=writer.new[CustLedgerEntry],
+        vendor_entries=writer.new[VendorLedgerEntry],
+        bank_entries=writer.new[BankAccountLedgerEntry],
+        detailed_cust_entries=writer.new[DetailedCustLedgEntry],
+        detailed_vendor_entries=writer.new[DetailedVendorLedgEntry],
+    )
+
+
+def _write(lines, *, setup, accounts: Accounts, user, source_code, accept_payment_tolerance, accept_late_discount,
+           delete_journal_lines) -> PostingResult:
+    groups = _transactions(lines)
+    batch = next((line.batch for line in lines if line.batch_id), None)
+    setup, writer, first_no = start_run(
+        user=user, source_code=source_code, transactions=len(groups), batch_name=batch.name if batch else ""
+    )
     rates = Rates(setup.lcy_code)
     open_entries = OpenEntries(lines, accounts)
     for offset, group in enumerate(groups):
@@ -318,31 +340,15 @@ def _write(lines, *, setup, accounts: Accounts, user, source_code, accept_paymen
                     error.line_no = _line_label(line, index)
                 raise
     writer.flush()
-    _assert_balanced(writer)
+    assert_balanced(writer)
     if delete_journal_lines:
         saved = [line.pk for line in lines if line.pk]
         if saved:
             GenJournalLine.objects.filter(pk__in=saved).delete()
-    from receivables.models import (
-        CustLedgerEntry,
-        DetailedCustLedgEntry,
-        DetailedVendorLedgEntry,
-        VendorLedgerEntry,
-    )
-
-    return PostingResult(
-        register=register,
-        transaction_nos=list(range(first_no, first_no + len(groups))),
-        gl_entries=writer.new[GLEntry],
-        cust_entries=writer.new[CustLedgerEntry],
-        vendor_entries=writer.new[VendorLedgerEntry],
-        bank_entries=writer.new[BankAccountLedgerEntry],
-        detailed_cust_entries=writer.new[DetailedCustLedgEntry],
-        detailed_vendor_entries=writer.new[DetailedVendorLedgEntry],
-    )
+    return result_of(writer, first_no, len(groups))
 
 
-def _assert_balanced(writer: LedgerWriter) -> None:
+def assert_balanced(writer: LedgerWriter) -> None:
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for entry in writer.new[GLEntry]:
         totals[entry.transaction_no] += entry.amount

@@ -81,13 +81,13 @@ UNAPPLY_NOT_LAST = gettext_lazy(
     "this entry."
 )
 UNAPPLY_NOT_LAST_IN_ENTRY = gettext_lazy(
-    "Before you can unapply this entry, you must first unapply all application entries in %(party)s Ledger Entry "
+    "Before you can unapply this entry, you must first unapply all application entries in %(party)s "
     "No. %(entry)s that were posted after this entry."
 )
 UNAPPLY_REVERSED = gettext_lazy(
-    "You cannot unapply %(party)s Ledger Entry No. %(entry)s because the entry is part of a reversal."
+    "You cannot unapply %(party)s No. %(entry)s because the entry is part of a reversal."
 )
-UNAPPLY_NO_APPLICATION = gettext_lazy("%(party)s Ledger Entry No. %(entry)s does not have an application entry.")
+UNAPPLY_NO_APPLICATION = gettext_lazy("%(party)s No. %(entry)s does not have an application entry.")
 UNAPPLY_ALREADY = gettext_lazy("This application has already been unapplied.")
 
 # Reverse (spec 4.3).

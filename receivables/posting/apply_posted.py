@@ -1,0 +1,131 @@
+"""Apply posted entries to each other (spec 4.1, NAV codeunit 226 "CustEntry-Apply Posted Entries")."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from receivables.models import CompanySetup
+from receivables.money import ZERO
+
+from . import errors as E
+from .application import ApplicationOptions, apply_entries, post_application_control_gl
+from .context import Rates, TransactionContext
+from .engine import PostingResult, _check_currency, _check_targets, assert_balanced, result_of, start_run
+from .errors import PostingError
+from .parties import CUSTOMER, PartyKind
+
+SOURCE_CODES = {"customer": "SALESAPPL", "vendor": "PURCHAPPL"}
+
+
+def set_applies_to_id(*, kind: PartyKind = CUSTOMER, applying_entry_no: int, entry_nos: list[int], applies_to_id: str,
+                      amounts: dict[int, Decimal] | None = None) -> None:
+    """Mark entries for application, as Set Applies-to ID does: Amount to Apply = remaining unless given."""
+    amounts = amounts or {}
+    with transaction.atomic():
+        applying = kind.entry_model.objects.select_for_update().get(pk=applying_entry_no)
+        if not applying.open:
+            raise PostingError(E.ENTRY_CLOSED)
+        applying.applying_entry = True
+        applying.applies_to_id = applies_to_id
+        applying.amount_to_apply = applying.remaining_amount
+        applying.save(update_fields=["applying_entry", "applies_to_id", "amount_to_apply"])
+        party_id = kind.party_id_of(applying)
+        for entry in kind.entry_model.objects.select_for_update().filter(pk__in=entry_nos):
+            if kind.party_id_of(entry) != party_id:
+                continue
+            if not entry.open:
+                raise PostingError(E.ENTRY_CLOSED)
+            amount = amounts.get(entry.pk, entry.remaining_amount)
+            if amount and (amount > 0) != (entry.remaining_amount > 0):
+                raise PostingError(E.AMOUNT_TO_APPLY_SIGN, field="amount_to_apply")
+            if abs(amount) > abs(entry.remaining_amount):
+                raise PostingError(E.AMOUNT_TO_APPLY_TOO_LARGE, field="amount_to_apply")
+            entry.applies_to_id = applies_to_id
+            entry.amount_to_apply = amount
+            entry.save(update_fields=["applies_to_id", "amount_to_apply"])
+
+
+def clear_applies_to_id(*, kind: PartyKind = CUSTOMER, applies_to_id: str) -> int:
+    """Leaving Apply Entries without posting clears the marks (spec 4.1 step 5)."""
+    return kind.entry_model.objects.filter(applies_to_id=applies_to_id).update(
+        applies_to_id="", amount_to_apply=ZERO, applying_entry=False
+    )
+
+
+def post_application(
+    *,
+    kind: PartyKind = CUSTOMER,
+    applying_entry_no: int,
+    applies_to_id: str,
+    posting_date: date | None = None,
+    document_no: str = "",
+    user=None,
+    accept_payment_tolerance: bool | None = None,
+    accept_late_discount: bool | None = None,
+) -> PostingResult:
+    """Post the application of an open entry to the entries marked with `applies_to_id`.
+
+    Only detailed entries and the G/L they need (discount, tolerance, gains/losses) are written;
+    never bank entries.
+    """
+    setup = CompanySetup.get()
+    if accept_payment_tolerance is None:
+        accept_payment_tolerance = not setup.payment_tolerance_warning
+    if accept_late_discount is None:
+        accept_late_discount = not setup.pmt_disc_tolerance_warning
+    with transaction.atomic():
+        setup, writer, transaction_no = start_run(user=user, source_code=SOURCE_CODES[kind.account_type])
+        # Lock the rows we are about to change: a second user applying the same entries waits, then
+        # finds them closed or changed and gets an error instead of a double application.
+        applying = kind.entry_model.objects.select_for_update().select_related(
+            kind.party_field, "posting_group"
+        ).get(pk=applying_entry_no)
+        if not applying.open:
+            raise PostingError(E.ENTRY_CLOSED)
+        targets = list(
+            kind.entry_model.objects.select_for_update()
+            .select_related("posting_group")
+            .filter(**{f"{kind.party_field}_id": kind.party_id_of(applying)}, applies_to_id=applies_to_id, open=True)
+            .exclude(pk=applying.pk)
+            .order_by("due_date", "entry_no")
+        )
+        if not targets:
+            raise PostingError(E.NOTHING_TO_APPLY)
+        _check_targets(targets)
+        latest = max([applying.posting_date] + [t.posting_date for t in targets])
+        if posting_date is None:
+            posting_date = latest
+        elif posting_date < latest:
+            raise PostingError(
+                E.POSTING_DATE_BEFORE_ENTRY if kind is CUSTOMER else E.POSTING_DATE_BEFORE_VENDOR_ENTRY,
+                field="posting_date",
+            )
+        if not setup.is_posting_date_allowed(posting_date, user):
+            raise PostingError(E.POSTING_DATE_NOT_ALLOWED, field="posting_date")
+        party = kind.party_of(applying)
+        for target in targets:
+            setattr(target, kind.party_field, party)
+        ctx = TransactionContext(
+            setup=setup, writer=writer, rates=Rates(setup.lcy_code), user=user,
+            source_code=SOURCE_CODES[kind.account_type], transaction_no=transaction_no, posting_date=posting_date,
+            document_no=document_no or applying.document_no, document_type=applying.document_type,
+        )
+        _check_currency(ctx, kind, applying, targets)
+        options = ApplicationOptions(
+            allow_tolerance=accept_payment_tolerance and not party.block_payment_tolerance,
+            accept_late_discount=accept_late_discount,
+        )
+        applied = apply_entries(ctx, kind, applying, targets, options)
+        if not applied:
+            raise PostingError(E.NOTHING_TO_APPLY)
+        post_application_control_gl(ctx, kind, applied)
+        for entry in [applying, *targets]:
+            entry.applies_to_id = ""
+            entry.amount_to_apply = ZERO
+            entry.applying_entry = False
+            writer.touch(entry, "applies_to_id", "amount_to_apply", "applying_entry")
+        writer.flush()
+        assert_balanced(writer)
+        return result_of(writer, transaction_no, 1)
