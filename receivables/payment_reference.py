@@ -158,7 +158,7 @@ def normalize_rf(reference: str) -> str:
 def make_rf(body: str) -> str:
     """The RF reference for `body` (1-21 letters or digits), compact: 'RF18539007547034'."""
     compact = re.sub(r"\s", "", body).upper()
-    if not 1 <= len(compact) <= RF_MAX_BODY_LENGTH or not compact.isascii() or not compact.isalnum():
+    if not (1 <= len(compact) <= RF_MAX_BODY_LENGTH and compact.isascii() and compact.isalnum()):
         raise PaymentReferenceError(RF_BODY_INVALID % {"body": body})
     # ISO 11649 check digits are the ISO 7064 MOD 97-10 digits of body + 'RF' (the prefix is
     # moved to the end before checking, as for an IBAN).
@@ -186,11 +186,11 @@ def find_references(text: str) -> list[Reference]:
     five passes a MOD10 or MOD11 check, so a KID candidate is only a hint until it matches a KID
     we issued.
     """
-    found: list[Reference] = []
+    found: list[tuple[int, Reference]] = []  # (position in text, reference)
     rf_spans: list[tuple[int, int]] = []
     for start, end, value in _rf_candidates(text):
         if value is not None:
-            found.append(Reference(ReferenceKind.RF, value))
+            found.append((start, Reference(ReferenceKind.RF, value)))
         rf_spans.append((start, end))
 
     masked = _mask(text, rf_spans)
@@ -198,10 +198,13 @@ def find_references(text: str) -> list[Reference]:
     masked = _KID_LABEL_GLUED.sub(lambda match: " " * len(match.group(1)), masked)
     for run in _DIGIT_RUN.finditer(masked):
         groups = re.split(r"[ .]", run.group())
-        found.extend(Reference(ReferenceKind.KID, kid) for kid in _kids_in_groups(groups))
+        for first_group, kid in _kids_in_groups(groups):
+            # Each separator is one character.
+            position = run.start() + sum(len(group) + 1 for group in groups[:first_group])
+            found.append((position, Reference(ReferenceKind.KID, kid)))
 
     unique: list[Reference] = []
-    for reference in found:
+    for _, reference in sorted(found, key=lambda item: item[0]):
         if reference not in unique:
             unique.append(reference)
     return unique
@@ -243,8 +246,8 @@ def _rf_candidates(text: str) -> list[tuple[int, int, str | None]]:
     return candidates
 
 
-def _kids_in_groups(groups: list[str]) -> list[str]:
-    """The maximal joins of neighbouring groups that pass the check, in order of position.
+def _kids_in_groups(groups: list[str]) -> list[tuple[int, str]]:
+    """(first group, KID) for the maximal joins of neighbouring groups that pass the check.
 
     'Maximal': a reading inside a longer valid reading is dropped ('0000' inside
     '0000 0123 455'), but overlapping readings are both kept, since either may be the KID.
@@ -259,11 +262,11 @@ def _kids_in_groups(groups: list[str]) -> list[str]:
             if is_valid_kid(candidate):
                 valid.append((start, stop, candidate))
     return [
-        value
+        (start, value)
         for start, stop, value in valid
         if not any(
-            other_start <= start and stop <= other_stop and (other_start, other_stop) != (start, stop)
-            for other_start, other_stop, _ in valid
+            (outer_start, outer_stop) != (start, stop) and outer_start <= start < stop <= outer_stop
+            for outer_start, outer_stop, _ in valid
         )
     ]
 

@@ -113,7 +113,9 @@ def validate_iban(value: str) -> None:
         ) from None
     except iban_errors.SchwiftyException:
         # InvalidStructure and the bank/branch/account code errors: the BBAN's shape is wrong.
-        raise ValidationError(IBAN_INVALID_STRUCTURE, code="iban_structure", params=params) from None
+        raise ValidationError(
+            IBAN_INVALID_STRUCTURE, code="iban_structure", params=params
+        ) from None
 
 
 def validate_norwegian_account_no(value: str) -> None:

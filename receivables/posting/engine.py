@@ -367,7 +367,9 @@ class OpenEntries:
 
     def __init__(self, lines: Sequence[GenJournalLine], accounts: Accounts) -> None:
         self.accounts = accounts
-        self.by_kind: dict[str, dict[tuple[str, int], object]] = {CUSTOMER.account_type: {}, VENDOR.account_type: {}}
+        # Per kind, per party id: that party's open entries in entry order (new ones appended as posted).
+        self.by_party: dict[str, dict[int, list]] = {CUSTOMER.account_type: defaultdict(list),
+                                                     VENDOR.account_type: defaultdict(list)}
         for kind in (CUSTOMER, VENDOR):
             relevant = [line for line in lines if line.account_type == kind.account_type]
             doc_nos = {line.applies_to_doc_no for line in relevant if line.applies_to_doc_no}
@@ -392,18 +394,14 @@ class OpenEntries:
             for entry in query.order_by("entry_no"):
                 setattr(entry, kind.party_field, parties[kind.party_id_of(entry)])
                 entry.posting_group = accounts.group(kind, entry.posting_group_id)
-                self.by_kind[kind.account_type][("saved", entry.pk)] = entry
+                self.by_party[kind.account_type][kind.party_id_of(entry)].append(entry)
 
     def entries(self, kind: PartyKind, party) -> list:
-        return [
-            e for e in self.by_kind[kind.account_type].values()
-            if kind.party_id_of(e) == party.pk and e.open
-        ]
+        return [e for e in self.by_party[kind.account_type].get(party.pk, ()) if e.open]
 
     def add(self, kind: PartyKind, entry) -> None:
         """A new entry posted earlier in the run can be applied to by a later line (NAV does the same)."""
-        if entry.pk is None:
-            self.by_kind[kind.account_type][("new", id(entry))] = entry
+        self.by_party[kind.account_type][kind.party_id_of(entry)].append(entry)
 
 
 def _post_line(ctx: TransactionContext, line: GenJournalLine, accounts: Accounts, open_entries: OpenEntries,

@@ -30,7 +30,7 @@ if not os.environ.get("DJANGO_SETTINGS_MODULE") and not settings.configured:
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 
 
-class TestParse:
+class ParseTests:
     @pytest.mark.parametrize(
         ("formula", "normalized"),
         [
@@ -185,7 +185,7 @@ class TestParse:
         assert raised.value.params == {"unit": "X", "position": 2}
 
 
-class TestCalcDate:
+class CalcDateTests:
     @pytest.mark.parametrize(
         ("formula", "base", "expected"),
         [
@@ -313,7 +313,7 @@ class TestCalcDate:
             calc_date("3X", date(2026, 1, 15))
 
 
-class TestDateFormulaProperties:
+class DateFormulaPropertyTests:
     @given(days=st.integers(min_value=-20_000, max_value=20_000), base=dates)
     def test_n_days_is_base_plus_n_days(self, days: int, base: date) -> None:
         assert calc_date(f"{days}D", base) == base + timedelta(days=days)
@@ -381,7 +381,7 @@ class TestDateFormulaProperties:
         assert calc_date(str(formula), base) == calc_date(text, base)
 
 
-class TestValidateDateFormula:
+class ValidateDateFormulaTests:
     @pytest.mark.parametrize("formula", ["", "14D", "<1M+CM>", "LM", "-WD2"])
     def test_it_accepts_valid_formulas(self, formula: str) -> None:
         assert validate_date_formula(formula) is None

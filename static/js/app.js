@@ -1,0 +1,229 @@
+/*
+ * Small page helpers; every page works without them.
+ *
+ *  - Notices: the × button ([data-dismiss="notice"]) removes its .notice.
+ *  - data-confirm="Question?" on a form, a submit button or a link asks before going on
+ *    (Post, Delete...). A submit button's own data-confirm wins over its form's.
+ *  - A plain (non-htmx) POST form is not sent twice by a double click while the first
+ *    submission is on its way.
+ *  - Keyboard shortcuts: data-shortcut="post" (a name below) or data-shortcut="Ctrl+Alt+X"
+ *    (any spec) on a button, link or field. The key is shown in its title and announced through
+ *    aria-keyshortcuts. Buttons and links are clicked (so data-confirm still asks), fields focused.
+ *  - New content from htmx (htmx:load, also after history restore) gets the grid, lookups
+ *    and shortcut hints set up again.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
+
+  // ------------------------------------------------------------------ notices
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest('[data-dismiss="notice"]');
+    if (!button) return;
+    var notice = button.closest(".notice");
+    if (!notice) return;
+    // Keep keyboard focus somewhere sensible: the next notice's button, else the page.
+    var next = notice.nextElementSibling || notice.previousElementSibling;
+    var hadFocus = document.activeElement === button;
+    notice.remove();
+    if (hadFocus) {
+      var target = next && next.querySelector('[data-dismiss="notice"]');
+      (target || document.getElementById("main") || document.body).focus();
+    }
+  });
+
+  // ------------------------------------------------------------------ confirmation
+  // Capture phase, so a "no" stops the event before htmx (or anything else) acts on it.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var submitter = event.submitter;
+      var question =
+        (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var el = event.target.closest("[data-confirm]");
+      if (!el || el.tagName === "FORM") return;
+      // Submit buttons are asked in the submit handler, which also covers Enter in a field.
+      if (el.form && (el.type === "submit" || el.type === "image")) return;
+      if (!window.confirm(el.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  // ------------------------------------------------------------------ no double POST
+  // Bubble phase on window: runs after everyone else, so only a submission that really goes
+  // ahead marks the form. htmx forms are left to htmx (hx-disabled-elt).
+  var RESUBMIT_AFTER_MS = 10000; // a POST that answers with a download leaves the page as it is
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
+    if (form.matches("[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post]")) return;
+    if (form.receivablesSubmitting) {
+      event.preventDefault();
+      return;
+    }
+    form.receivablesSubmitting = true;
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.receivablesSubmitting = false;
+      form.removeAttribute("aria-busy");
+    }, RESUBMIT_AFTER_MS);
+  });
+
+  // Back/forward cache: a page shown again must accept submissions again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(document.forms, function (form) {
+      form.receivablesSubmitting = false;
+      form.removeAttribute("aria-busy");
+    });
+  });
+
+  // ------------------------------------------------------------------ keyboard shortcuts
+  // NAV 2017 web client keys where the browser leaves them free (F9 posts, Shift+F11 applies),
+  // Ctrl+Alt+letter otherwise.
+  var NAMED = {
+    post: ["Ctrl+Alt+P", "F9"],
+    "preview-posting": ["Ctrl+Alt+V"],
+    new: ["Ctrl+Alt+N"],
+    edit: ["Ctrl+Alt+E"],
+    "apply-entries": ["Shift+F11"],
+    filter: ["Ctrl+Alt+F"],
+    save: ["Ctrl+Alt+S"],
+  };
+
+  function parse(spec) {
+    var parts = spec.split("+");
+    var key = parts.pop();
+    var mods = parts.map(function (p) {
+      return p.trim().toLowerCase();
+    });
+    return {
+      text: spec,
+      key: key.length === 1 ? key.toLowerCase() : key,
+      ctrl: mods.indexOf("ctrl") !== -1,
+      alt: mods.indexOf("alt") !== -1,
+      shift: mods.indexOf("shift") !== -1,
+      meta: mods.indexOf("meta") !== -1,
+    };
+  }
+
+  function specsFor(el) {
+    var value = (el.getAttribute("data-shortcut") || "").trim();
+    if (!value) return [];
+    return (NAMED[value] || [value]).map(parse);
+  }
+
+  function matches(spec, event) {
+    if (spec.ctrl !== event.ctrlKey || spec.alt !== event.altKey) return false;
+    if (spec.shift !== event.shiftKey || spec.meta !== event.metaKey) return false;
+    if (spec.key.length === 1) {
+      if (event.key.toLowerCase() === spec.key) return true;
+      // macOS Option turns the letter into another character: fall back to the physical key.
+      // Not under AltGr (Ctrl+Alt on Windows), which types @ { } € on Nordic keyboards.
+      var altGraph = event.getModifierState && event.getModifierState("AltGraph");
+      return !altGraph && event.code === "Key" + spec.key.toUpperCase();
+    }
+    return event.key === spec.key;
+  }
+
+  function usable(el) {
+    if (el.disabled || el.getAttribute("aria-disabled") === "true") return false;
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.repeat || event.isComposing) return;
+    var hasModifier = event.ctrlKey || event.altKey || event.metaKey;
+    if (!hasModifier && !/^F\d+$/.test(event.key)) return; // plain typing is never a shortcut
+    var candidates = document.querySelectorAll("[data-shortcut]");
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      var specs = specsFor(el);
+      for (var s = 0; s < specs.length; s++) {
+        if (!matches(specs[s], event) || !usable(el)) continue;
+        event.preventDefault();
+        if (el.matches("input, select, textarea")) {
+          el.focus();
+          if (typeof el.select === "function") el.select();
+        } else {
+          el.click();
+        }
+        return;
+      }
+    }
+  });
+
+  // aria-keyshortcuts wants "Control+Alt+P"; the title shows "Ctrl+Alt+P".
+  function decorate(scope) {
+    var elements = [];
+    if (scope.matches && scope.matches("[data-shortcut]")) elements.push(scope);
+    if (scope.querySelectorAll) {
+      Array.prototype.push.apply(elements, scope.querySelectorAll("[data-shortcut]"));
+    }
+    elements.forEach(function (el) {
+      if (el.receivablesShortcut) return;
+      el.receivablesShortcut = true;
+      var specs = specsFor(el);
+      if (!specs.length) return;
+      var texts = specs.map(function (spec) {
+        return spec.text;
+      });
+      el.setAttribute(
+        "aria-keyshortcuts",
+        texts
+          .map(function (t) {
+            return t.replace(/\bCtrl\b/g, "Control");
+          })
+          .join(" ")
+      );
+      var base = el.getAttribute("title") || (el.matches("input, select, textarea") ? "" : el.textContent.trim());
+      var hint = "(" + texts.join(", ") + ")";
+      if (base.indexOf(hint) === -1) el.setAttribute("title", (base ? base + " " : "") + hint);
+    });
+  }
+
+  // ------------------------------------------------------------------ set-up and htmx
+  function enhance(scope) {
+    scope = scope || document;
+    if (window.ReceivablesGrid) window.ReceivablesGrid.init(scope);
+    decorate(scope);
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    enhance(event.detail && event.detail.elt);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    // outerHTML swaps leave the old target detached; the new content is somewhere in the page.
+    enhance(target && target.isConnected ? target : document);
+  });
+  document.addEventListener("htmx:historyRestore", function () {
+    enhance(document);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      enhance(document);
+    });
+  } else {
+    enhance(document);
+  }
+})();
