@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from receivables.models import CompanySetup
 from receivables.navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict:
-    return {"nav_menu": menu_for(request)}
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"nav_menu": []}
+    name = CompanySetup.objects.values_list("name", flat=True).first()
+    return {"nav_menu": menu_for(request), "company_name": name}

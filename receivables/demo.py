@@ -167,7 +167,7 @@ def create_demo_data(*, today: date, seed: int = 2026, customers: int = 200) -> 
             header.unsaved_lines = [
                 SalesLine(line_no=10000 * (i + 1), description=rng.choice(NAMES["products"]), gl_account=revenue,
                           quantity=Decimal(rng.randint(1, 10)),
-                          unit_price=Decimal(rng.randrange(200, 20000, 50)), vat_pct=Decimal("25"))
+                          unit_price=Decimal(rng.randrange(200, 6000, 50)), vat_pct=Decimal("25"))
                 for i in range(rng.randint(1, 3))
             ]
             headers.append(header)
@@ -191,6 +191,10 @@ def create_demo_data(*, today: date, seed: int = 2026, customers: int = 200) -> 
         elif behaviour < 0.78:  # pays half
             paid_on = entry.due_date + timedelta(days=rng.randint(0, 20))
             amount = round_amount(entry.amount / 2)
+        elif entry.due_date < today - timedelta(days=75) and rng.random() < 0.85:
+            # Most old invoices get paid in the end; what is left is the real collection work.
+            paid_on = entry.due_date + timedelta(days=rng.randint(20, 70))
+            amount = entry.amount
         else:
             continue
         if paid_on > today:

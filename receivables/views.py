@@ -1,1 +1,47 @@
 from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from django.conf import settings
+
+from receivables import role_center as rc
+from receivables.models import UserSetup
+
+
+@require_GET
+def role_center(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "receivables/role_center.html",
+        {
+            "title": _("Role Center"),
+            "today": today,
+            "cues": rc.cues(today),
+            "overdue_customers": rc.most_overdue_customers(today),
+            "registers": rc.recent_registers(),
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Save the user's language in User Setup, so it follows them to every device."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("That language is not available."))
+    else:
+        UserSetup.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session["user_language"] = language
+        translation.activate(language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    return redirect(next_url)

@@ -1,4 +1,12 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from receivables import views
+
 app_name = "receivables"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.role_center, name="role-center"),
+    path("settings/language/", views.set_language, name="set-language"),
+]

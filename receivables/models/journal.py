@@ -105,6 +105,10 @@ class GenJournalLine(models.Model):
         verbose_name = _("gen. journal line")
         verbose_name_plural = _("gen. journal lines")
         ordering = ["batch", "line_no"]
+        permissions = [
+            ("post_journal", _("Can post journals and documents")),
+            ("register_payments", _("Can register payments and prepare journal lines")),
+        ]
         indexes = [models.Index(fields=["batch", "line_no"])]
 
     def __str__(self) -> str:

@@ -191,6 +191,7 @@ class CustLedgerEntry(PartyLedgerEntry):
     class Meta(PartyLedgerEntry.Meta):
         verbose_name = _("customer ledger entry")
         verbose_name_plural = _("customer ledger entries")
+        permissions = [("apply_entries", _("Can apply, unapply and reverse entries"))]
         indexes = [
             models.Index(fields=["customer", "open", "due_date"]),
             models.Index(fields=["open", "remaining_amount"]),
