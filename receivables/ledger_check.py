@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
+
+from receivables.aggregates import MoneySum
 
 from receivables.models import (
     BankAccountLedgerEntry,
@@ -42,17 +42,22 @@ def check_ledger(*, limit: int = 50) -> list[str]:
 def _transactions_balance(limit: int) -> list[str]:
     rows = (
         GLEntry.objects.values("transaction_no")
-        .annotate(total=Sum("amount"))
-        .exclude(total=0)
-        .order_by("transaction_no")[:limit]
+        .annotate(total=MoneySum("amount"))
+        .order_by("transaction_no")
     )
-    return [f"1. Transaction {r['transaction_no']}: G/L entries sum to {r['total']}, not 0." for r in rows]
+    problems = []
+    for row in rows.iterator(chunk_size=5000):
+        if row["total"] != 0:
+            problems.append(f"1. Transaction {row['transaction_no']}: G/L entries sum to {row['total']}, not 0.")
+            if len(problems) >= limit:
+                break
+    return problems
 
 
 def _remaining_matches_details(entry_model, detail_model, fk: str, label: str, limit: int) -> list[str]:
     sums = {
         row[fk]: (row["amount"], row["amount_lcy"])
-        for row in detail_model.objects.values(fk).annotate(amount=Sum("amount"), amount_lcy=Sum("amount_lcy"))
+        for row in detail_model.objects.values(fk).annotate(amount=MoneySum("amount"), amount_lcy=MoneySum("amount_lcy"))
     }
     problems = []
     for entry_no, remaining, remaining_lcy, is_open in entry_model.objects.values_list(
@@ -87,7 +92,7 @@ def _over_applied(entry_model, label: str, limit: int) -> list[str]:
 
 
 def _gl_balance(account_ids: set[int]) -> dict[int, Decimal]:
-    rows = GLEntry.objects.filter(gl_account_id__in=account_ids).values("gl_account_id").annotate(total=Sum("amount"))
+    rows = GLEntry.objects.filter(gl_account_id__in=account_ids).values("gl_account_id").annotate(total=MoneySum("amount"))
     return defaultdict(Decimal, {row["gl_account_id"]: row["total"] for row in rows})
 
 
@@ -100,20 +105,20 @@ def _control_accounts(limit: int) -> list[str]:
     ):
         totals = dict(
             entry_model.objects.values("posting_group_id")
-            .annotate(total=Coalesce(Sum("remaining_amount_lcy"), ZERO))
+            .annotate(total=MoneySum("remaining_amount_lcy"))
             .values_list("posting_group_id", "total")
         )
         for group in group_model.objects.select_related(field_name):
             account = getattr(group, field_name)
-            expected[account.pk] += totals.get(group.pk, ZERO)
+            expected[account.pk] += totals.get(group.pk) or ZERO
             names[account.pk] = f"{account.no} ({group_model._meta.verbose_name} {group.code})"
     bank_totals = dict(
         BankAccountLedgerEntry.objects.values("bank_account__posting_group_id")
-        .annotate(total=Coalesce(Sum("amount_lcy"), ZERO))
+        .annotate(total=MoneySum("amount_lcy"))
         .values_list("bank_account__posting_group_id", "total")
     )
     for group in BankAccountPostingGroup.objects.select_related("gl_account"):
-        expected[group.gl_account_id] += bank_totals.get(group.pk, ZERO)
+        expected[group.gl_account_id] += bank_totals.get(group.pk) or ZERO
         names[group.gl_account_id] = f"{group.gl_account.no} (bank account posting group {group.code})"
     balances = _gl_balance(set(expected))
     problems = []

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
+
+from receivables.aggregates import MoneySum
 
 from receivables.models import CustLedgerEntry, GenJournalLine, GLRegister
 
@@ -28,19 +29,18 @@ def cues(today: date) -> Cues:
     week_end = today + timedelta(days=6 - today.weekday())
     open_entries = CustLedgerEntry.objects.filter(open=True)
     figures = open_entries.aggregate(
-        total=Coalesce(Sum("remaining_amount_lcy"), ZERO),
-        overdue=Coalesce(Sum("remaining_amount_lcy", filter=Q(due_date__lt=today, positive=True)), ZERO),
+        total=MoneySum("remaining_amount_lcy"),
+        overdue=MoneySum("remaining_amount_lcy", filter=Q(due_date__lt=today, positive=True)),
         overdue_count=Count("entry_no", filter=Q(due_date__lt=today, positive=True)),
-        week=Coalesce(Sum("remaining_amount_lcy", filter=Q(due_date__gte=today, due_date__lte=week_end,
-                                                              positive=True)), ZERO),
+        week=MoneySum("remaining_amount_lcy", filter=Q(due_date__gte=today, due_date__lte=week_end, positive=True)),
         week_count=Count("entry_no", filter=Q(due_date__gte=today, due_date__lte=week_end, positive=True)),
         count=Count("entry_no"),
     )
     return Cues(
-        total_receivables=figures["total"],
-        overdue=figures["overdue"],
+        total_receivables=figures["total"] or ZERO,
+        overdue=figures["overdue"] or ZERO,
         overdue_entries=figures["overdue_count"],
-        due_this_week=figures["week"],
+        due_this_week=figures["week"] or ZERO,
         due_this_week_entries=figures["week_count"],
         unposted_journal_lines=GenJournalLine.objects.filter(batch__isnull=False).count(),
         open_entries=figures["count"],
@@ -51,7 +51,7 @@ def most_overdue_customers(today: date, limit: int = 10) -> list[dict]:
     return list(
         CustLedgerEntry.objects.filter(open=True, positive=True, due_date__lt=today)
         .values("customer__no", "customer__name")
-        .annotate(overdue=Sum("remaining_amount_lcy"), entries=Count("entry_no"))
+        .annotate(overdue=MoneySum("remaining_amount_lcy"), entries=Count("entry_no"))
         .order_by("-overdue")[:limit]
     )
 
