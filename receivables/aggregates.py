@@ -27,7 +27,7 @@ class MoneySum(Sum):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(
-            compiler, connection, template="%(function)s(ROUND(%(distinct)s%(expressions)s * 100))", **extra_context
+            compiler, connection, template="%(function)s(ROUND(%(distinct)s%(expressions)s * 100)%(order_by)s)%(filter)s", **extra_context
         )
 
     def get_db_converters(self, connection):
