@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from receivables import views
 
@@ -9,4 +9,5 @@ app_name = "receivables"
 urlpatterns = [
     path("", views.role_center, name="role-center"),
     path("settings/language/", views.set_language, name="set-language"),
+    path("", include("receivables.urls_ledger")),
 ]

@@ -12,7 +12,15 @@ from receivables.money import ZERO
 from . import errors as E
 from .application import ApplicationOptions, apply_entries, post_application_control_gl
 from .context import Rates, TransactionContext
-from .engine import PostingResult, _check_currency, _check_targets, assert_balanced, result_of, start_run
+from .engine import (
+    PostingResult,
+    _check_currency,
+    _check_targets,
+    _PreviewRollback,
+    assert_balanced,
+    result_of,
+    start_run,
+)
 from .errors import PostingError
 from .parties import CUSTOMER, PartyKind
 
@@ -64,12 +72,26 @@ def post_application(
     user=None,
     accept_payment_tolerance: bool | None = None,
     accept_late_discount: bool | None = None,
+    preview: bool = False,
 ) -> PostingResult:
     """Post the application of an open entry to the entries marked with `applies_to_id`.
 
     Only detailed entries and the G/L they need (discount, tolerance, gains/losses) are written;
-    never bank entries.
+    never bank entries. With preview, everything is computed and rolled back: the result shows what
+    posting would write (the Apply Entries page uses it for its balance).
     """
+    try:
+        return _post_application(
+            kind=kind, applying_entry_no=applying_entry_no, applies_to_id=applies_to_id, posting_date=posting_date,
+            document_no=document_no, user=user, accept_payment_tolerance=accept_payment_tolerance,
+            accept_late_discount=accept_late_discount, preview=preview,
+        )
+    except _PreviewRollback as rollback:
+        return rollback.result
+
+
+def _post_application(*, kind, applying_entry_no, applies_to_id, posting_date, document_no, user,
+                      accept_payment_tolerance, accept_late_discount, preview) -> PostingResult:
     setup = CompanySetup.get()
     if accept_payment_tolerance is None:
         accept_payment_tolerance = not setup.payment_tolerance_warning
@@ -128,4 +150,7 @@ def post_application(
             writer.touch(entry, "applies_to_id", "amount_to_apply", "applying_entry")
         writer.flush()
         assert_balanced(writer)
-        return result_of(writer, transaction_no, 1)
+        result = result_of(writer, transaction_no, 1)
+        if preview:
+            raise _PreviewRollback(result)
+        return result
