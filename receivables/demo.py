@@ -24,6 +24,7 @@ from receivables.models import (
     CustomerBankAccount,
     CustomerPostingGroup,
     DocumentType,
+    GenJournalBatch,
     GenJournalLine,
     GLAccount,
     PaymentTerms,
@@ -150,6 +151,9 @@ def create_demo_data(*, today: date, seed: int = 2026, customers: int = 200) -> 
                         iban="NO9312345678903", last_statement_no="0", posting_group="BANK")
     ensure_bank_account(no="SBANK", name="SpareBank 1 Driftskonto", bank_account_no="42001234561",
                         posting_group="BANK2")
+    GenJournalBatch.objects.filter(template__name__in=["CASHRCPT", "PMTREG"]).update(
+        bal_account_type=AccountType.BANK_ACCOUNT, bal_account_no="NBANK"
+    )
     user = demo_user()
     all_customers = _customers(rng, customers)
     vendors = _vendors(rng)

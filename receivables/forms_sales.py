@@ -162,10 +162,15 @@ class DocumentFilterForm(forms.Form):
     customer = forms.CharField(
         label=_("Customer"), required=False,
         widget=forms.TextInput(attrs={"data-lookup-url": reverse_lazy("receivables:customer-lookup"),
-                                      "placeholder": _("Customer no. or name"), "autocomplete": "off"}),
+                                      "placeholder": _("Customer no. or name"), "autocomplete": "off",
+                                      "data-shortcut": "filter"}),
     )
-    date_from = forms.DateField(label=_("Posting date from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Posting date to"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("Posting date from"), required=False, widget=DateInput(attrs={"title": _("Posting date from")})
+    )
+    date_to = forms.DateField(
+        label=_("Posting date to"), required=False, widget=DateInput(attrs={"title": _("Posting date to")})
+    )
 
     def filters(self) -> dict:
         """The valid filters; a bad date is ignored (and shown with its error) rather than failing the list."""

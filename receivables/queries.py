@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Value
 
 from receivables.aggregates import MoneySum
 from receivables.models import (
@@ -74,7 +74,12 @@ def search_customers(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
 
 
 def with_balance_only(qs: QuerySet) -> QuerySet:
-    return qs.exclude(balance=0)
+    """Rows whose `balance` annotation is not zero.
+
+    In SQL a MoneySum is in cents on SQLite, so zero is the only amount to compare it with; and an
+    integer literal, because SQLite would compare the number with Django's Decimal parameter as text.
+    """
+    return qs.exclude(balance=Value(0))
 
 
 @dataclass(frozen=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.role_center, name="role-center"),
     path("settings/language/", views.set_language, name="set-language"),
     path("", include("receivables.urls_ledger")),
+    path("", include("receivables.urls_journal")),
 ]

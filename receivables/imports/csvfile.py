@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -84,6 +84,8 @@ class CsvFile:
     name: str
     columns: list[str]
     rows: list[Row]
+    # Rows that could not be split into the header's columns; reported with the other bad rows.
+    errors: list[RowError] = field(default_factory=list)
 
 
 def decode(data: bytes, *, name: str) -> str:
@@ -151,10 +153,8 @@ def read_csv(
                 continue
             rows.append(Row(line, {column: cell.strip() for column, cell in zip(header, record, strict=True)}))
     except csv.Error as error:
-        errors.append(RowError(name, reader.line_num, "", NOT_CSV % {"reason": error}))
-    if errors:
-        raise ImportRejected(errors)
-    return CsvFile(name=name, columns=header, rows=rows)
+        raise ImportRejected([RowError(name, reader.line_num, "", NOT_CSV % {"reason": error})]) from None
+    return CsvFile(name=name, columns=header, rows=rows, errors=errors)
 
 
 def read_path(path: str | Path, **kwargs) -> CsvFile:
@@ -165,9 +165,9 @@ def read_path(path: str | Path, **kwargs) -> CsvFile:
 class RowChecker:
     """Collects a file's errors while its rows are converted, so every bad value is reported at once."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.errors: list[RowError] = []
+    def __init__(self, csv_file: CsvFile) -> None:
+        self.name = csv_file.name
+        self.errors: list[RowError] = list(csv_file.errors)
 
     def fail(self, row: Row | int, field: str, message: object) -> None:
         line = row if isinstance(row, int) else row.line
@@ -175,6 +175,7 @@ class RowChecker:
 
     def raise_if_any(self) -> None:
         if self.errors:
+            # Stable: a row's errors stay in column order.
             self.errors.sort(key=lambda error: error.line)
             raise ImportRejected(self.errors)
 

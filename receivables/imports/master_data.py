@@ -182,7 +182,7 @@ PARTIES = {
 
 
 def _plan_parties(spec: PartySpec, csv_file: CsvFile) -> Plan:
-    checker = RowChecker(csv_file.name)
+    checker = RowChecker(csv_file)
     rows, present = csv_file.rows, set(csv_file.columns)
     _unique_keys(checker, rows, "no")
     existing = _existing(spec.model, rows, "no", "no")
@@ -265,7 +265,7 @@ def _upsert_bank_accounts(spec: PartySpec, banks: list[tuple[models.Model, dict[
 
 
 def _plan_bank_accounts(csv_file: CsvFile) -> Plan:
-    checker = RowChecker(csv_file.name)
+    checker = RowChecker(csv_file)
     rows, present = csv_file.rows, set(csv_file.columns)
     _unique_keys(checker, rows, "no")
     existing = _existing(BankAccount, rows, "no", "no")
@@ -316,7 +316,7 @@ def mapping_model() -> type[models.Model]:
 
 def _plan_mappings(csv_file: CsvFile) -> Plan:
     model = mapping_model()
-    checker = RowChecker(csv_file.name)
+    checker = RowChecker(csv_file)
     rows, present = csv_file.rows, set(csv_file.columns)
     _unique_keys(checker, rows, "mapping_text")
     existing = _existing(model, rows, "mapping_text", "mapping_text")

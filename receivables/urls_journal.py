@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from receivables import views_journal as views
+
+urlpatterns = [
+    path("journals/", views.journal_batches, name="cash-receipt-journal"),
+    path("journals/<int:batch_id>/", views.journal, name="journal"),
+    path("journals/lines/<int:line_id>/apply/", views.journal_line_apply, name="journal-line-apply"),
+    path("lookup/accounts/", views.account_lookup, name="account-lookup"),
+]
