@@ -57,7 +57,9 @@ class JournalLineForm(forms.ModelForm):
         return data
 
     def has_content(self) -> bool:
-        return bool(self.data.get(self.add_prefix("account_no")) or self.data.get(self.add_prefix("amount")))
+        """Whether the new-line row was typed into (its defaults alone do not make a line)."""
+        amount = (self.data.get(self.add_prefix("amount")) or "").strip().strip("0.,-")
+        return bool(self.data.get(self.add_prefix("account_no")) or amount)
 
 
 JournalLineFormSet = modelformset_factory(GenJournalLine, form=JournalLineForm, extra=0, can_delete=True)

@@ -38,6 +38,7 @@ def new_line(batch: GenJournalBatch, *, posting_date: date, user=None) -> GenJou
         bal_account_type=batch.bal_account_type,
         bal_account_no=batch.bal_account_no,
         created_by=user if getattr(user, "pk", None) else None,
+        amount=None,  # shown blank in the new-line row; the form makes an empty amount 0
     )
 
 

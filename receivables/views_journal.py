@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from receivables import journals
@@ -85,29 +86,28 @@ def journal(request: HttpRequest, batch_id: int) -> HttpResponse:
     if not formset.is_valid() or (adding and not new_form.is_valid()):
         messages.error(request, _("Please correct the errors in the lines."))
         return _render_journal(request, batch, formset, new_form, status=422)
+    if action in ("post", "preview") and not request.user.has_perm("receivables.post_journal"):
+        raise PermissionDenied
     _save_lines(formset, new_form if adding else None)
-    if action == "save":
-        if request.htmx:
-            formset = JournalLineFormSet(queryset=journals.batch_lines(batch))
-            new_form = JournalLineForm(prefix="new", instance=journals.new_line(batch, posting_date=today))
-            return _render_journal(request, batch, formset, new_form)
-        return redirect(request.path)
+    if action == "save" and request.htmx:
+        formset = JournalLineFormSet(queryset=journals.batch_lines(batch))
+        new_form = JournalLineForm(prefix="new", instance=journals.new_line(batch, posting_date=today))
+        return _render_journal(request, batch, formset, new_form)
+    target = request.path
     if action == "test":
-        problems = journals.test_report(batch, user=request.user)
-        return _render_report(request, batch, problems=problems)
-    if action in ("post", "preview"):
-        if not request.user.has_perm("receivables.post_journal"):
-            raise PermissionDenied
+        target = reverse("receivables:journal-test-report", args=[batch.pk])
+    elif action == "preview":
+        target = reverse("receivables:journal-preview", args=[batch.pk])
+    elif action == "post":
         try:
-            result = journals.post_batch(batch, user=request.user, preview=action == "preview")
+            result = journals.post_batch(batch, user=request.user)
         except PostingError as error:
             messages.error(request, str(error))
-            return redirect(request.path)
-        if action == "preview":
-            return _render_report(request, batch, preview=result)
-        messages.success(request, _("The journal lines were posted (G/L register %(no)s).") % {"no": result.register.pk})
-        return redirect(request.path)
-    return redirect(request.path)
+        else:
+            messages.success(request, _("The journal lines were posted (G/L register %(no)s).")
+                             % {"no": result.register.pk})
+    # Reports and the posted journal are whole pages: htmx is told to load them as such.
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
 def _save_lines(formset, new_form) -> None:
@@ -126,10 +126,28 @@ def _save_lines(formset, new_form) -> None:
         line.save()
 
 
-def _render_report(request, batch, *, problems=None, preview=None) -> HttpResponse:
+@require_GET
+@permission_required("receivables.view_genjournalline", raise_exception=True)
+def journal_test_report(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(batch_id)
     return render(request, "receivables/journal/report.html", {
-        "title": _("Test Report") if preview is None else _("Preview Posting"),
-        "batch": batch, "problems": problems, "preview": preview,
+        "title": _("Test Report"), "batch": batch, "problems": journals.test_report(batch, user=request.user),
+        "preview": None,
+    })
+
+
+@require_GET
+@permission_required("receivables.post_journal", raise_exception=True)
+def journal_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Preview Posting: the engine runs and rolls back, so this GET changes nothing."""
+    batch = _batch(batch_id)
+    try:
+        result = journals.post_batch(batch, user=request.user, preview=True)
+    except PostingError as error:
+        messages.error(request, str(error))
+        return redirect("receivables:journal", batch_id=batch.pk)
+    return render(request, "receivables/journal/report.html", {
+        "title": _("Preview Posting"), "batch": batch, "problems": None, "preview": result,
     })
 
 

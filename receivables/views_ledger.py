@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from receivables import entries as E
 from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
@@ -135,7 +136,7 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
         action = request.POST.get("action", "")
         if action == "cancel":
             clear_applies_to_id(kind=kind, applies_to_id=applies_to_id)
-            return redirect(_entry_url(kind, applying.pk))
+            return _leave(request, _entry_url(kind, applying.pk))
         marks, row_errors = _parse_marks(request, candidates)
         if not row_errors:
             try:
@@ -162,7 +163,7 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
                             request,
                             _("The application was posted (transaction %(no)s).") % {"no": result.transaction_nos[0]},
                         )
-                        return redirect(_entry_url(kind, applying.pk))
+                        return _leave(request, _entry_url(kind, applying.pk))
                 elif not request.htmx:
                     return redirect(request.path)
         for entry in candidates:
@@ -182,6 +183,11 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
     if request.htmx:
         template += "#apply-form"
     return render(request, template, context)
+
+
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to another page; from an htmx request, as a whole-page navigation rather than a swap."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _parse_date(value: str) -> date | None:

@@ -89,7 +89,7 @@ class CashReceiptJournalTests:
         # Paid in time: the payment of 1,480.00 settles both, with the 20.00 discount on INV-A.
         client.post(url, {**management(1, 1), **existing(0, line, amount="-1480.00"), "action": "save"})
         preview = client.post(url, {**management(1, 1), **existing(0, GenJournalLine.objects.get()),
-                                    "action": "preview"})
+                                    "action": "preview"}, follow=True)
         assert "Payment Discount" in preview.content.decode()
         assert not GLEntry.objects.filter(document_no=line.document_no).exists()
         response = client.post(url, {**management(1, 1), **existing(0, GenJournalLine.objects.get()),
@@ -105,7 +105,8 @@ class CashReceiptJournalTests:
         client.post(url, {**management(), **new_line(account_no="C10000", amount="-10"), "action": "save"})
         line = GenJournalLine.objects.get()
         GenJournalLine.objects.filter(pk=line.pk).update(account_no="NOBODY")
-        response = client.post(url, {**management(1, 1), **existing(0, GenJournalLine.objects.get()), "action": "test"})
+        response = client.post(url, {**management(1, 1), **existing(0, GenJournalLine.objects.get()), "action": "test"},
+                               follow=True)
         problems = response.context["problems"]
         assert [(p.field, p.message) for p in problems] == [("account_no", "Customer NOBODY does not exist.")]
 
