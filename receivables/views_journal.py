@@ -185,10 +185,32 @@ def journal_line_apply(request: HttpRequest, line_id: int) -> HttpResponse:
     for entry in entries:
         entry.marked = (line.applies_to_id and entry.applies_to_id == line.applies_to_id) or (
             line.applies_to_doc_no and entry.document_no == line.applies_to_doc_no)
+    preview, preview_error = _line_preview(line)
     return render(request, "receivables/journal/apply.html", {
         "title": _("Apply Entries"), "line": line, "entries": entries, "errors": errors,
-        "journal_url": journal_url, "today": timezone.localdate(),
+        "journal_url": journal_url, "today": timezone.localdate(), "preview": preview,
+        "preview_error": preview_error,
     })
+
+
+def _line_preview(line: GenJournalLine) -> tuple[dict | None, str]:
+    """The line's application as posting would do it (discount, tolerance, what stays open), rolled back."""
+    if not line.amount or not (line.applies_to_doc_no or line.applies_to_id):
+        return None, ""
+    from receivables.posting import post
+
+    try:
+        result = post([line], preview=True, delete_journal_lines=False)
+    except PostingError as error:
+        return None, str(error)
+    details = result.detailed_cust_entries or result.detailed_vendor_entries
+    new_entry = (result.cust_entries or result.vendor_entries)[0]
+    return {
+        "discount": sum((d.amount for d in details if d.entry_type in ("payment_discount",
+                                                                      "payment_discount_tolerance")), Decimal(0)),
+        "tolerance": sum((d.amount for d in details if d.entry_type == "payment_tolerance"), Decimal(0)),
+        "balance": new_entry.remaining_amount,
+    }, ""
 
 
 LOOKUPS = {

@@ -86,6 +86,9 @@ class CashReceiptJournalTests:
         assert response.status_code == 302
         line.refresh_from_db()
         assert line.applies_to_id == line.document_no and line.amount == D("-1500.00")
+        preview = client.get(apply_url).context["preview"]
+        # In time the 20.00 discount is granted, so 20.00 of the 1,500.00 would stay open on the payment.
+        assert preview == {"discount": D("-20.00"), "tolerance": D("0"), "balance": D("-20.00")}
         # Paid in time: the payment of 1,480.00 settles both, with the 20.00 discount on INV-A.
         client.post(url, {**management(1, 1), **existing(0, line, amount="-1480.00"), "action": "save"})
         preview = client.post(url, {**management(1, 1), **existing(0, GenJournalLine.objects.get()),
