@@ -11,3 +11,46 @@ class TextToAccountMappingAdmin(admin.ModelAdmin):
     list_display = ["mapping_text", "debit_acc_no", "credit_acc_no", "bal_source_type", "bal_source_no"]
     list_filter = ["bal_source_type"]
     search_fields = ["mapping_text", "debit_acc_no", "credit_acc_no", "bal_source_no"]
+
+
+from banking.models import BankFeed, CsvStatementFormat, StatementImport  # noqa: E402
+
+
+@admin.register(CsvStatementFormat)
+class CsvStatementFormatAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "delimiter", "encoding", "date_format", "decimal_separator"]
+    search_fields = ["code", "name"]
+    fieldsets = [
+        (None, {"fields": ["code", "name"]}),
+        ("File", {"fields": ["delimiter", "encoding", "fallback_encoding", "header_lines", "date_format",
+                             "decimal_separator", "thousands_separator", "currency", "skip_sections",
+                             "skip_rows_without_date"]}),
+        ("Columns", {"fields": ["booking_date_column", "value_date_column", "amount_column", "debit_column",
+                                "credit_column", "text_columns", "party_name_column", "party_account_column",
+                                "reference_column", "transaction_id_column", "currency_column", "balance_column",
+                                "fee_column", "opening_balance_column", "closing_balance_column"]}),
+    ]
+
+
+@admin.register(BankFeed)
+class BankFeedAdmin(admin.ModelAdmin):
+    list_display = ["bank_account", "folder", "format", "auto_post_confidence", "enabled"]
+    list_filter = ["enabled"]
+
+
+@admin.register(StatementImport)
+class StatementImportAdmin(admin.ModelAdmin):
+    """Imported files are a record: visible, never changed here."""
+
+    list_display = ["filename", "bank_account", "format", "transactions", "skipped", "imported_by", "imported_at"]
+    list_filter = ["bank_account", "format"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -49,3 +49,16 @@ def login(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests run against a flushed database: put back what the migrations seed."""
+    from django.apps import apps
+
+    from banking.csv_formats import seed_csv_formats
+    from banking.models import CsvStatementFormat
+    from receivables.roles import sync_role_groups
+
+    sync_role_groups(apps)
+    seed_csv_formats(CsvStatementFormat)

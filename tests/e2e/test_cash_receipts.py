@@ -108,6 +108,7 @@ def test_payment_applied_to_two_invoices_unapplied_reapplied_and_a_wrong_one_rev
     page.locator("input[name=new-account_no]").fill("C10000")
     page.locator("input[name=new-amount]").fill("-99.00")
     page.locator("input[name=new-amount]").press("Enter")
+    expect(page.locator("input[name=form-0-amount]")).to_have_value("-99.00")
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator("#messages")).to_contain_text("were posted")
     wrong = CustLedgerEntry.objects.get(amount=Decimal("-99.00"))
