@@ -75,10 +75,13 @@ class SalesHeaderForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["customer"] = self.instance.customer.no
             self.fields["payment_terms"].help_text = ""
+            self.fields["payment_terms"].empty_label = _("(none)")
         else:
+            # NAV's work date: a new document is dated today until the user says otherwise.
             today = timezone.localdate()
-            self.initial.setdefault("posting_date", today)
-            self.initial.setdefault("document_date", today)
+            for name in ("posting_date", "document_date"):
+                self.initial[name] = self.initial.get(name) or today
+            self.fields["payment_terms"].empty_label = _("(the customer's)")
         if document_type != SalesDocumentType.CREDIT_MEMO:
             del self.fields["applies_to_doc_no"]
 
@@ -113,9 +116,7 @@ class SalesLineForm(forms.ModelForm):
     )
     vat_pct = forms.DecimalField(
         label=_("VAT %"), max_digits=6, decimal_places=3, initial=Decimal("25"), localize=True,
-        min_value=0, max_value=100,
-        error_messages={"invalid": VAT_NOT_A_NUMBER, "required": VAT_NOT_A_NUMBER,
-                        "min_value": VAT_OUT_OF_RANGE, "max_value": VAT_OUT_OF_RANGE},
+        error_messages={"invalid": VAT_NOT_A_NUMBER, "required": VAT_NOT_A_NUMBER},
     )
 
     class Meta:
@@ -129,11 +130,18 @@ class SalesLineForm(forms.ModelForm):
             self.initial["quantity"] = _trimmed(self.instance.quantity, 0)
             self.initial["unit_price"] = _trimmed(self.instance.unit_price, 2)
             self.initial["vat_pct"] = _trimmed(self.instance.vat_pct, 0)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             # The grid has column headers, not labels: each field names itself to screen readers.
             field.widget.attrs.setdefault("aria-label", str(field.label))
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.setdefault("inputmode", "decimal")
+
+    def clean_vat_pct(self) -> Decimal:
+        # Not min_value/max_value: their messages are %-formatted, and this one has a literal '%'.
+        vat_pct = self.cleaned_data["vat_pct"]
+        if not 0 <= vat_pct <= 100:
+            raise ValidationError(VAT_OUT_OF_RANGE, code="vat_out_of_range")
+        return vat_pct
 
 
 class BaseSalesLineFormSet(forms.BaseInlineFormSet):

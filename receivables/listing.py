@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+import re
 from io import BytesIO
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 PER_PAGE = 50
@@ -56,6 +58,9 @@ def wants_xlsx(request: HttpRequest) -> bool:
 
 
 def _cell(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Excel has no time zones: show the local time the user sees on screen.
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, Decimal):
         return value  # openpyxl writes Decimal as a number without going through float formatting
     if isinstance(value, (date, datetime, int, float)) or value is None:
@@ -70,7 +75,8 @@ def xlsx_response(
 ) -> HttpResponse:
     """Export rows as an .xlsx file (write-only workbook, so large lists stream through)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31])
+    # Excel refuses / \\ ? * [ ] : in sheet names ("G/L Entries").
+    sheet = workbook.create_sheet(title=re.sub(r"[/\\?*\[\]:]", " ", str(title))[:31])
     sheet.append([str(c.label) for c in columns])
     for row in rows:
         sheet.append([_cell(c.value(row)) for c in columns])

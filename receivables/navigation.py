@@ -29,7 +29,9 @@ MENU: list[tuple[str, list[MenuItem]]] = [
             MenuItem(_("Cash Receipt Journals"), "receivables:cash-receipt-journal"),
             MenuItem(_("Payment Registration"), "receivables:payment-registration"),
             MenuItem(_("Sales Invoices"), "receivables:sales-invoice-list"),
+            MenuItem(_("Sales Credit Memos"), "receivables:sales-credit-memo-list"),
             MenuItem(_("Posted Sales Invoices"), "receivables:posted-sales-invoice-list"),
+            MenuItem(_("Posted Sales Credit Memos"), "receivables:posted-sales-credit-memo-list"),
         ],
     ),
     (
@@ -45,6 +47,7 @@ MENU: list[tuple[str, list[MenuItem]]] = [
             MenuItem(_("Payment Reconciliation Journals"), "banking:journal-list"),
             MenuItem(_("Bank Account Reconciliations"), "banking:reconciliation-list"),
             MenuItem(_("Bank Accounts"), "receivables:bank-account-list"),
+            MenuItem(_("Bank Account Ledger Entries"), "receivables:bank-ledger-entries"),
         ],
     ),
     (
@@ -60,6 +63,7 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         [
             MenuItem(_("G/L Registers"), "receivables:gl-registers"),
             MenuItem(_("G/L Entries"), "receivables:gl-entries"),
+            MenuItem(_("Navigate"), "receivables:navigate"),
         ],
     ),
 ]

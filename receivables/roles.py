@@ -28,6 +28,8 @@ ROLES: dict[str, list[str]] = {
     # Registers payments and imports statements; cannot post.
     "Clerk": VIEW_ALL + [
         "receivables.add_genjournalline", "receivables.change_genjournalline", "receivables.delete_genjournalline",
+        "receivables.add_salesheader", "receivables.change_salesheader", "receivables.add_salesline",
+        "receivables.change_salesline", "receivables.delete_salesline",
         "receivables.register_payments", "banking.import_statement", "banking.add_*", "banking.change_*",
     ],
     # Keeps the master data in the admin.

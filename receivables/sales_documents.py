@@ -36,6 +36,7 @@ from receivables.models import (
     GLAccount,
     PaymentTerms,
     PostedSalesDocument,
+    PostedSalesLine,
     SalesDocumentType,
     SalesHeader,
     SalesLine,
@@ -120,6 +121,22 @@ def check_postable(header: SalesHeader) -> None:
     check_customer_can_be_invoiced(header.customer, header.document_type)
     if not any(line_amounts(line.quantity, line.unit_price, line.vat_pct)[0] for line in header.lines.all()):
         raise ValidationError(NOTHING_TO_POST % {"no": header.no})
+
+
+def quantity_format(value: Decimal) -> str:
+    """The floatformat argument that shows a quantity with the decimals it has: 2, 12.5, 0.125."""
+    exponent = value.normalize().as_tuple().exponent
+    return f"{max(0, -exponent) if isinstance(exponent, int) else 0}g"
+
+
+def lines_for_display(lines: Iterable[SalesLine | PostedSalesLine]) -> list:
+    """Lines with `.amount` (unposted lines compute it) and `.quantity_format` for the templates."""
+    rows = list(lines)
+    for line in rows:
+        if not isinstance(line, PostedSalesLine):
+            line.amount = line_amounts(line.quantity, line.unit_price, line.vat_pct)[0]
+        line.quantity_format = quantity_format(line.quantity)
+    return rows
 
 
 def customer_balance(customer: Customer) -> Decimal:
@@ -291,7 +308,7 @@ def giro_for(document: PostedSalesDocument, bank: BankAccount | None) -> Giro | 
 def invoice_print_context(document: PostedSalesDocument) -> dict:
     setup = CompanySetup.get()
     bank = BankAccount.objects.filter(blocked=False).order_by("no").first()
-    lines = list(document.lines.select_related("gl_account").order_by("line_no"))
+    lines = lines_for_display(document.lines.select_related("gl_account").order_by("line_no"))
     return {
         "document": document,
         "lines": lines,

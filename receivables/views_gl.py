@@ -46,6 +46,11 @@ class BankEntryFilterForm(PeriodForm):
     field_order = ["bank_account", "status", "date_from", "date_to"]
 
 
+def _sheet_title(title: str) -> str:
+    """Excel refuses / \\ ? * [ ] : in a sheet name ("G/L Entries" becomes "GL Entries")."""
+    return title.translate({ord(c): None for c in "/\\?*[]:"})
+
+
 def _filters(form: forms.Form) -> dict:
     """The valid filters of a bound filter form; a field with an error filters nothing (and shows it)."""
     form.is_valid()
@@ -73,7 +78,9 @@ def gl_registers(request: HttpRequest) -> HttpResponse:
     qs, sort = sorted_by(request, queries.gl_registers(), REGISTER_COLUMNS, default="-id")
     if wants_xlsx(request):
         # openpyxl refuses time-zone aware datetimes; the sheet gets local wall-clock time.
-        return xlsx_response("gl-registers", REGISTER_COLUMNS, _registers_for_sheet(qs), title=_("G/L Registers"))
+        return xlsx_response(
+            "gl-registers", REGISTER_COLUMNS, _registers_for_sheet(qs), title=_sheet_title(_("G/L Registers"))
+        )
     return render_list(request, "receivables/gl/register_list.html", "gl-register-list", {
         "title": _("G/L Registers"),
         "page_obj": paginate(request, qs),
@@ -119,7 +126,9 @@ def gl_entries(request: HttpRequest) -> HttpResponse:
     )
     qs, sort = sorted_by(request, qs, GL_ENTRY_COLUMNS, default="-entry_no")
     if wants_xlsx(request):
-        return xlsx_response("gl-entries", GL_ENTRY_COLUMNS, qs, title=_("G/L Entries"))
+        return xlsx_response(
+            "gl-entries", GL_ENTRY_COLUMNS, qs.iterator(chunk_size=2000), title=_sheet_title(_("G/L Entries"))
+        )
     return render_list(request, "receivables/gl/entry_list.html", "gl-entry-list", {
         "title": _("G/L Entries"),
         "form": form,
@@ -157,7 +166,10 @@ def bank_ledger_entries(request: HttpRequest) -> HttpResponse:
     )
     qs, sort = sorted_by(request, qs, BANK_ENTRY_COLUMNS, default="-entry_no")
     if wants_xlsx(request):
-        return xlsx_response("bank-ledger-entries", BANK_ENTRY_COLUMNS, qs, title=_("Bank Account Ledger Entries"))
+        return xlsx_response(
+            "bank-ledger-entries", BANK_ENTRY_COLUMNS, qs.iterator(chunk_size=2000),
+            title=_sheet_title(_("Bank Account Ledger Entries")),
+        )
     return render_list(request, "receivables/gl/bank_ledger_entries.html", "bank-ledger-entry-list", {
         "title": _("Bank Account Ledger Entries"),
         "form": form,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from receivables import queries
 from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
-from receivables.models import BankAccount, Customer, Vendor
+from receivables.models import Customer, Vendor
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -74,7 +74,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         qs = queries.with_balance_only(qs)
     qs, sort = sorted_by(request, qs, CUSTOMER_COLUMNS, default="no")
     if wants_xlsx(request):
-        return xlsx_response("customers", CUSTOMER_COLUMNS, qs, title=_("Customers"))
+        return xlsx_response("customers", CUSTOMER_COLUMNS, qs.iterator(chunk_size=2000), title=_("Customers"))
     return render_list(request, "receivables/master/customer_list.html", "customer-list", {
         "title": _("Customers"),
         "form": form,
@@ -122,7 +122,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         qs = queries.with_balance_only(qs)
     qs, sort = sorted_by(request, qs, VENDOR_COLUMNS, default="no")
     if wants_xlsx(request):
-        return xlsx_response("vendors", VENDOR_COLUMNS, qs, title=_("Vendors"))
+        return xlsx_response("vendors", VENDOR_COLUMNS, qs.iterator(chunk_size=2000), title=_("Vendors"))
     return render_list(request, "receivables/master/vendor_list.html", "vendor-list", {
         "title": _("Vendors"),
         "form": form,
@@ -168,7 +168,9 @@ def bank_account_list(request: HttpRequest) -> HttpResponse:
     qs = queries.search_bank_accounts(queries.bank_accounts_with_balances(), form.cleaned_data.get("q", ""))
     qs, sort = sorted_by(request, qs, BANK_ACCOUNT_COLUMNS, default="no")
     if wants_xlsx(request):
-        return xlsx_response("bank-accounts", BANK_ACCOUNT_COLUMNS, qs, title=_("Bank Accounts"))
+        return xlsx_response(
+            "bank-accounts", BANK_ACCOUNT_COLUMNS, qs.iterator(chunk_size=2000), title=_("Bank Accounts")
+        )
     return render_list(request, "receivables/master/bank_account_list.html", "bank-account-list", {
         "title": _("Bank Accounts"),
         "form": form,

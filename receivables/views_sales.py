@@ -23,7 +23,6 @@ from receivables.forms_sales import DocumentFilterForm, SalesHeaderForm, line_fo
 from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
 from receivables.models import PostedSalesDocument, SalesDocumentType, SalesHeader
 from receivables.posting import PostingError
-from receivables.sales import line_amounts
 
 VIEW_DOCUMENTS = "receivables.view_salesheader"
 CHANGE_DOCUMENTS = "receivables.change_salesheader"
@@ -220,9 +219,8 @@ def sales_document_lines(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _card_context(request: HttpRequest, header: SalesHeader, **extra) -> dict:
-    lines = list(extra["formset"].get_queryset())  # the formset's own instances: its rows show .amount
-    for line in lines:
-        line.amount = line_amounts(line.quantity, line.unit_price, line.vat_pct)[0]
+    # The formset's own instances, so its rows show .amount too.
+    lines = documents.lines_for_display(extra["formset"].get_queryset())
     return {
         "title": f"{DOCUMENT_TITLE[header.document_type]} {header.no} · {header.customer.name}",
         "header": header,
@@ -287,7 +285,7 @@ def _posted_list(request: HttpRequest, document_type: str) -> HttpResponse:
         c for c in POSTED_COLUMNS if c.key != "payment_reference"
     ]
     if wants_xlsx(request):
-        filename = "posted-sales-invoices" if document_type == SalesDocumentType.INVOICE else "posted-sales-credit-memos"
+        filename = "posted-sales-" + ("invoices" if document_type == SalesDocumentType.INVOICE else "credit-memos")
         return xlsx_response(filename, columns, posted.iterator(chunk_size=2000), title=title)
     page = paginate(request, posted)
     context = {
@@ -317,7 +315,7 @@ def posted_sales_document(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "title": f"{POSTED_TITLE[document.document_type]} {document.no} · {document.customer_name}",
         "document": document,
-        "lines": document.lines.select_related("gl_account").order_by("line_no"),
+        "lines": documents.lines_for_display(document.lines.select_related("gl_account").order_by("line_no")),
         "vat": document.amount_including_vat - document.amount,
         "entry": document.cust_ledger_entry,
         "list_url": reverse(POSTED_LIST_URL[document.document_type]),

@@ -11,4 +11,6 @@ urlpatterns = [
     path("settings/language/", views.set_language, name="set-language"),
     path("", include("receivables.urls_ledger")),
     path("", include("receivables.urls_journal")),
+    path("", include("receivables.urls_sales")),
+    path("", include("receivables.urls_master")),
 ]

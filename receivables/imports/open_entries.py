@@ -14,8 +14,10 @@ and, because the payment discount must be smaller than the remaining amount, no 
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -146,39 +148,59 @@ def import_open_entries(
     """
     account = opening_balance_account(balance_account)
     csv_file = read_csv(data, name=name, columns=COLUMNS, required=REQUIRED_COLUMNS)
-    rows, parties = _validated_rows(csv_file, user=user)
-    lines = journal_lines(rows, balance_account_no=account.no, parties=parties)
-    if dry_run:
-        problems = validate_lines(lines, user=user)
-        if problems:
-            raise ImportRejected([_row_error(csv_file.name, problem) for problem in problems])
-        return ImportResult(
-            imported=len(rows), created=len(rows), updated=0, transactions=len(rows), dry_run=True
-        )
+    with paused_garbage_collection():
+        setup = CompanySetup.get()
+        rows, parties = _validated_rows(csv_file, setup=setup, user=user)
+        count = len(rows)
+        # The file's text rows are not needed any more; a big import needs the memory for its entries.
+        csv_file.rows.clear()
+        lines = journal_lines(rows, balance_account_no=account.no, parties=parties, setup=setup)
+        del rows, parties
+        if dry_run:
+            problems = validate_lines(lines, setup=setup, user=user)
+            if problems:
+                raise ImportRejected([_row_error(name, problem) for problem in problems])
+            return ImportResult(imported=count, created=count, updated=0, transactions=count, dry_run=True)
+        try:
+            # No payment tolerance on the paid-part lines: the remaining amount must stay as the file says.
+            result = post(
+                lines, user=user, source_code=SOURCE_CODE, accept_payment_tolerance=False, accept_late_discount=False
+            )
+        except PostingError as error:
+            raise ImportRejected([_row_error(name, error)]) from None
+    return ImportResult(imported=count, created=count, updated=0, transactions=len(result.transaction_nos))
+
+
+@contextmanager
+def paused_garbage_collection():
+    """Pause Python's cycle collector while a large posting run builds its entries.
+
+    A 100,000-row import holds about half a million ledger rows in memory until they are saved;
+    they form no reference cycles, yet the collector scans them again and again as they pile up,
+    which took 45 % of the import's time. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        # No payment tolerance on the paid-part lines: the remaining amount must stay as the file says.
-        result = post(
-            lines, user=user, source_code=SOURCE_CODE, accept_payment_tolerance=False, accept_late_discount=False
-        )
-    except PostingError as error:
-        raise ImportRejected([_row_error(csv_file.name, error)]) from None
-    return ImportResult(
-        imported=len(rows), created=len(rows), updated=0, transactions=len(result.transaction_nos)
-    )
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _row_error(name: str, error: PostingError) -> RowError:
     return RowError(name, error.line_no or 0, ENGINE_FIELDS.get(error.field, error.field), error.message)
 
 
-def _validated_rows(csv_file: CsvFile, *, user) -> tuple[list[OpenEntryRow], dict[str, dict]]:
+def _validated_rows(
+    csv_file: CsvFile, *, setup: CompanySetup, user
+) -> tuple[list[OpenEntryRow], dict[str, dict]]:
     """The rows, converted and checked, and the customers and vendors they name (by type and no.)."""
     checker = RowChecker(csv_file)
     field = GenJournalLine._meta.get_field
     length_checked = {
         column: field(column) for column in ("document_no", "external_document_no", "payment_reference", "description")
     }
-    setup = CompanySetup.get()
     lcy = setup.lcy_code.upper()
     rows: list[OpenEntryRow] = []
     for row in csv_file.rows:
@@ -199,12 +221,12 @@ def _validated_rows(csv_file: CsvFile, *, user) -> tuple[list[OpenEntryRow], dic
             if row["remaining_amount"]:
                 continue
             remaining = amount
-        labels = {"party": AccountType(account_type).label.lower(), "document": DocumentType(document_type).label}
-        positive = DocumentType(document_type) in POSITIVE[AccountType(account_type)]
+        positive = document_type in POSITIVE[account_type]
         if amount == 0:
             checker.fail(row, "amount", E.AMOUNT_ZERO)
             continue
         if (amount > 0) != positive:
+            labels = {"party": AccountType(account_type).label.lower(), "document": DocumentType(document_type).label}
             checker.fail(row, "amount", (AMOUNT_MUST_BE_POSITIVE if positive else AMOUNT_MUST_BE_NEGATIVE) % labels)
             continue
         if remaining == 0:
@@ -334,14 +356,15 @@ def _check_duplicates(checker: RowChecker, rows: list[OpenEntryRow]) -> None:
 
 
 def journal_lines(
-    rows: Sequence[OpenEntryRow], *, balance_account_no: str, parties: dict[str, dict] | None = None
+    rows: Sequence[OpenEntryRow], *, balance_account_no: str, parties: dict[str, dict] | None = None,
+    setup: CompanySetup | None = None,
 ) -> list[GenJournalLine]:
     """The journal lines for the rows, one transaction per row (line_no = the row's line in the file)."""
     parties = parties if parties is not None else _parties(rows)
     # A line without applies-to on an Apply-to-Oldest customer would apply itself to the customer's
     # other open entries; a private applies-to ID that no entry carries keeps each entry as imported.
     keep_open = f"OPENING-{uuid4().hex[:12]}"
-    rates = _Rates()
+    rates = _Rates((setup or CompanySetup.get()).lcy_code)
     groups: list[list[GenJournalLine]] = []
     for row in rows:
         party = parties[row.account_type][row.account_no]
@@ -384,8 +407,8 @@ class _Rates:
     turning into a realized gain or loss.
     """
 
-    def __init__(self) -> None:
-        self.lcy = CompanySetup.get().lcy_code
+    def __init__(self, lcy: str) -> None:
+        self.lcy = lcy
         self.cache: dict[tuple[str, date], Decimal] = {}
 
     def lcy_per_unit(self, code: str, on: date) -> Decimal:

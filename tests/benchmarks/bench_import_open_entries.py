@@ -28,8 +28,9 @@ from receivables.imports.open_entries import import_open_entries
 from receivables.ledger_check import check_ledger
 from receivables.models import CustLedgerEntry
 
-CUSTOMERS = 20_000
-ENTRIES = 100_000
+# Smaller runs for profiling: BENCH_ENTRIES=20000 BENCH_CUSTOMERS=4000 PROFILE=1.
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 20_000))
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", 100_000))
 HEADER = (
     "account_type,account_no,document_type,document_no,external_document_no,posting_date,document_date,due_date,"
     "pmt_discount_date,pmt_discount_amount,currency_code,amount,remaining_amount,payment_reference,description\n"
@@ -113,7 +114,7 @@ def test_import_100k_open_entries(tmp_path: Path, company) -> None:
     )
     if profiler:
         stream = io.StringIO()
-        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler, stream=stream).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
         print(stream.getvalue())
 
 

@@ -23,6 +23,7 @@ from receivables.models import (
     SalesDocumentType,
     SalesHeader,
     SalesLine,
+    UserSetup,
 )
 from receivables.payment_reference import is_valid_kid
 from tests.factories import CustomerFactory
@@ -125,7 +126,7 @@ class SalesInvoiceListTests:
         for _i in range(25):
             make_document(invoice.customer)
         client.force_login(accountant)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(12):
             response = client.get(reverse("receivables:sales-invoice-list"))
         assert response.status_code == 200
         html = page(response)
@@ -177,9 +178,13 @@ class SalesInvoiceListTests:
 
     def test_htmx_gets_the_list_partial(self, client, accountant, invoice):
         client.force_login(accountant)
-        html = page(client.get(reverse("receivables:sales-invoice-list"), {"sort": "no"}, **HTMX))
+        html = page(client.get(reverse("receivables:sales-invoice-list"), {"sort": "-no", "customer": "fjord"}, **HTMX))
         assert html.lstrip().startswith('<section id="sales-document-list"') and "<html" not in html
         assert "SI-0001" in html
+        # The export action and the filter bar follow the new order out of band.
+        export = 'id="export-xlsx" href="?sort=-no&amp;customer=fjord&amp;format=xlsx" download hx-swap-oob="true"'
+        assert export in html
+        assert '<form id="list-filter"' in html and '<input type="hidden" name="sort" value="-no">' in html
 
     def test_it_needs_get(self, client, accountant, company):
         client.force_login(accountant)
@@ -288,7 +293,8 @@ class SalesDocumentNewTests:
         client.force_login(accountant)
         response = client.post(self.url(), header_data(), **HTMX)
         assert response.status_code == 200
-        assert response["HX-Redirect"].startswith(reverse("receivables:sales-document", args=[SalesHeader.objects.get().pk]))
+        card = reverse("receivables:sales-document", args=[SalesHeader.objects.get().pk])
+        assert response["HX-Redirect"].startswith(card)
 
     def test_an_unknown_type_is_not_found(self, client, accountant, company):
         client.force_login(accountant)
@@ -335,7 +341,10 @@ class SalesDocumentTests:
 
     def test_it_saves_header_changes_and_recomputes_the_due_date(self, client, accountant, invoice):
         client.force_login(accountant)
-        response = client.post(self.url(invoice), header_data(document_date="2026-02-01", external_document_no="PO-9"))
+        response = client.post(self.url(invoice), header_data(
+            document_date="2026-02-01", external_document_no="PO-9", payment_terms=str(invoice.payment_terms_id),
+            due_date="2026-02-14",  # shown on the card; unchanged, so it follows the new document date
+        ))
         assert response.status_code == 302 and response.url == self.url(invoice)
         invoice.refresh_from_db()
         assert invoice.document_date == date(2026, 2, 1) and invoice.due_date == date(2026, 3, 3)
@@ -392,7 +401,7 @@ class SalesDocumentLinesTests:
 
     def test_a_plain_post_adds_the_new_line_and_redirects(self, client, accountant, invoice):
         client.force_login(accountant)
-        data = lines_data(invoice, new={"gl_account": "3000", "description": "Travel", "quantity": "1,5",
+        data = lines_data(invoice, new={"gl_account": "3000", "description": "Travel", "quantity": "1.5",
                                         "unit_price": "200", "vat_pct": "12"})
         response = client.post(self.url(invoice), data)
         assert response.status_code == 302
@@ -401,6 +410,17 @@ class SalesDocumentLinesTests:
         line.refresh_from_db()
         assert (line.description, line.quantity, line.unit_price, line.vat_pct) == (
             "Travel", Decimal("1.5"), Decimal("200"), Decimal("12"))
+
+    def test_numbers_follow_the_users_language(self, client, accountant, invoice):
+        UserSetup.objects.create(user=accountant, language="nb")
+        client.force_login(accountant)
+        html = page(client.get(reverse("receivables:sales-document", args=[invoice.pk])))
+        assert 'value="1\xa0000,00"' in html  # unit price in Norwegian
+        data = lines_data(invoice, new={"gl_account": "3000", "quantity": "1,5", "unit_price": "1\xa0200,50"},
+                          **{"0-unit_price": "1\xa0000,00", "0-quantity": "2", "0-vat_pct": "25"})
+        assert client.post(self.url(invoice), data).status_code == 302
+        assert invoice.lines.get(line_no=20000).quantity == Decimal("1.5")
+        assert invoice.lines.get(line_no=20000).unit_price == Decimal("1200.5")
 
     def test_it_edits_existing_lines(self, client, accountant, invoice):
         client.force_login(accountant)
@@ -550,7 +570,7 @@ class PostedSalesInvoiceListTests:
             documents.post_document(header=make_document(posted_invoice.customer), user=accountant)
         documents.post_document(header=make_document(posted_invoice.customer, CREDIT_MEMO), user=accountant)
         client.force_login(auditor)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(12):
             response = client.get(reverse("receivables:posted-sales-invoice-list"))
         html = page(response)
         assert len(response.context["rows"]) == 21
@@ -580,7 +600,8 @@ class PostedSalesInvoiceListTests:
 
     def test_it_shows_an_empty_state(self, client, accountant, company):
         client.force_login(accountant)
-        assert "No sales invoices have been posted yet." in page(client.get(reverse("receivables:posted-sales-invoice-list")))
+        html = page(client.get(reverse("receivables:posted-sales-invoice-list")))
+        assert "No sales invoices have been posted yet." in html
 
     def test_it_needs_get_and_permission(self, client, accountant, nobody, company):
         client.force_login(accountant)
@@ -593,7 +614,7 @@ class PostedSalesCreditMemoListTests:
     def test_it_lists_posted_credit_memos(self, client, auditor, accountant, fjord, django_assert_max_num_queries):
         documents.post_document(header=make_document(fjord, CREDIT_MEMO), user=accountant)
         client.force_login(auditor)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(12):
             response = client.get(reverse("receivables:posted-sales-credit-memo-list"))
         assert [d.no for d in response.context["rows"]] == ["104001"]
         assert "Payment Reference (KID)" not in page(response)  # credit memos carry no KID
@@ -604,7 +625,8 @@ class PostedSalesCreditMemoListTests:
         client.force_login(accountant)
         url = reverse("receivables:posted-sales-credit-memo-list")
         assert page(client.get(url, **HTMX)).lstrip().startswith('<section id="posted-sales-document-list"')
-        rows = list(load_workbook(BytesIO(client.get(url, {"format": "xlsx"}).content)).active.iter_rows(values_only=True))
+        workbook = load_workbook(BytesIO(client.get(url, {"format": "xlsx"}).content))
+        rows = list(workbook.active.iter_rows(values_only=True))
         assert rows[1][0] == "104001"
         assert client.post(url).status_code == 405
         client.force_login(nobody)
