@@ -107,7 +107,8 @@ def applied_entries(kind: PartyKind, entry) -> list:
         total, _day = amounts.get(applied_id, (0, posting_date))
         amounts[applied_id] = (total + amount, posting_date)
     entries = kind.entry_model.objects.filter(pk__in=amounts).exclude(pk=entry.pk).select_related(kind.party_field)
-    return [(e, -amounts[e.pk][0], amounts[e.pk][1]) for e in entries.order_by("entry_no") if amounts[e.pk][0]]
+    # The amount applied is shown as a positive figure from either side, as NAV's Applied Entries does.
+    return [(e, abs(amounts[e.pk][0]), amounts[e.pk][1]) for e in entries.order_by("entry_no") if amounts[e.pk][0]]
 
 
 @dataclass
