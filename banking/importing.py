@@ -16,12 +16,14 @@ from banking.models import (
     BankAccReconciliation,
     BankAccReconciliationLine,
     CsvStatementFormat,
+    MatchConfidence,
     ImportedStatement,
     StatementImport,
     StatementType,
 )
 from banking.statements import ParsedFile, StatementParseError, parse_statement
 from banking.statements.csv_presets import CSV_PRESETS
+from receivables.bulk import insert_rows
 from receivables.models import BankAccount, CompanySetup
 from receivables.validators import normalize_account_no, normalize_iban
 
@@ -245,35 +247,51 @@ def _store(result: ImportResult, *, bank_account, parsed: ParsedFile, data: byte
             BankAccReconciliationLine.objects.filter(bank_account=bank_account, transaction_id__in=chunk)
             .values_list("transaction_id", "transaction_date", "statement_amount")
         )
-    lines = []
-    line_no = 0
-    for statement in parsed.statements:
-        imported = ImportedStatement.objects.create(
+    columns = [
+        "reconciliation", "bank_account", "imported_statement", "line_no", "transaction_date", "value_date",
+        "transaction_text", "related_party_name", "related_party_iban", "related_party_bank_acc_no",
+        "related_party_address", "statement_amount", "applied_amount", "currency", "account_type", "account_no",
+        "match_confidence", "transaction_id", "end_to_end_id", "creditor_reference", "bank_transaction_code",
+        "entry_reference",
+    ]
+    statements = [
+        (statement, ImportedStatement.objects.create(
             statement_import=record, bank_account=bank_account, statement_id=statement.statement_id[:140],
             sequence=statement.sequence[:35], currency=statement.currency, opening_balance=statement.opening_balance,
             opening_date=statement.opening_date, closing_balance=statement.closing_balance,
             closing_date=statement.closing_date, transactions=len(statement.transactions),
-        )
-        for t in statement.transactions:
-            if t.transaction_id and (t.transaction_id[:140], t.booking_date, t.amount) in known:
-                result.skipped += 1
-                continue
-            line_no += 10000
-            lines.append(BankAccReconciliationLine(
-                reconciliation=journal, bank_account=bank_account, imported_statement=imported, line_no=line_no,
-                transaction_date=t.booking_date, value_date=t.value_date, transaction_text=t.text[:500],
-                related_party_name=t.party_name[:140], related_party_iban=t.party_iban[:42],
-                related_party_bank_acc_no=t.party_account[:50], related_party_address=t.party_address[:250],
-                statement_amount=t.amount, currency=t.currency[:3], transaction_id=t.transaction_id[:140],
-                end_to_end_id=t.end_to_end_id[:140], creditor_reference=t.creditor_reference[:50],
-                bank_transaction_code=t.bank_transaction_code[:50], entry_reference=t.entry_reference[:140],
-            ))
-    BankAccReconciliationLine.objects.bulk_create(lines, batch_size=2000)
-    record.transactions = len(lines)
+        ))
+        for statement in parsed.statements
+    ]
+
+    def rows():
+        # A generator: 100,000 lines go to the database without a second copy of them in memory.
+        line_no = 0
+        for statement, imported in statements:
+            for t in statement.transactions:
+                if t.transaction_id and (t.transaction_id[:140], t.booking_date, t.amount) in known:
+                    result.skipped += 1
+                    continue
+                line_no += 10000
+                yield (
+                    journal.pk, bank_account.pk, imported.pk, line_no, t.booking_date, t.value_date, t.text[:500],
+                    t.party_name[:140], t.party_iban[:42], t.party_account[:50], t.party_address[:250], t.amount,
+                    Decimal(0), t.currency[:3], "", "", MatchConfidence.NONE, t.transaction_id[:140],
+                    t.end_to_end_id[:140], t.creditor_reference[:50], t.bank_transaction_code[:50],
+                    t.entry_reference[:140],
+                )
+
+    written = insert_rows(BankAccReconciliationLine, [_attname(c) for c in columns], rows())
+    record.transactions = written
     record.skipped = result.skipped
     record.save(update_fields=["transactions", "skipped"])
     result.journal = journal
-    result.imported = len(lines)
+    result.imported = written
+
+
+def _attname(name: str) -> str:
+    """Foreign keys are given as ids."""
+    return name + "_id" if name in {"reconciliation", "bank_account", "imported_statement"} else name
 
 
 def _last_date(parsed: ParsedFile) -> date | None:
