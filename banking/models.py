@@ -50,3 +50,11 @@ from banking.models_statements import (  # noqa: E402, F401
     StatementImport,
     StatementType,
 )
+from banking.models_matching import (  # noqa: E402, F401
+    AmountMatched,
+    AppliedPaymentEntry,
+    DocNoMatched,
+    MatchDecision,
+    PaymentApplicationRule,
+    RelatedPartyMatched,
+)

@@ -258,6 +258,11 @@ class BankAccReconciliationLine(models.Model):
     creditor_reference = models.CharField(_("payment reference"), max_length=50, blank=True)
     bank_transaction_code = models.CharField(_("bank transaction code"), max_length=50, blank=True)
     entry_reference = models.CharField(_("entry reference"), max_length=140, blank=True)
+    match_quality = models.IntegerField(_("match quality"), default=0)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    parent_line_no = models.IntegerField(_("parent line no."), null=True, blank=True)
+    reconciled = models.BooleanField(_("reconciled"), default=False)
+    posted = models.BooleanField(_("posted"), default=False)
 
     class Meta:
         verbose_name = _("bank acc. reconciliation line")

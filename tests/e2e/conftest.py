@@ -62,3 +62,7 @@ def reference_data(transactional_db):
 
     sync_role_groups(apps)
     seed_csv_formats(CsvStatementFormat)
+    from banking.models import PaymentApplicationRule
+    from banking.rules import seed_rules
+
+    seed_rules(PaymentApplicationRule)

@@ -1,0 +1,120 @@
+"""Post Payments Only / Post Payments and Reconcile (spec 6.6), through the posting engine.
+
+Each statement line becomes one general journal line: the applied account, the statement amount,
+balanced by the bank account, posted on the transaction date with the statement no. as document no.
+Applied customer/vendor entries are marked with an applies-to ID for their line, so the engine
+applies them exactly as a cash receipt would (discount and tolerance included). All or nothing.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence
+from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
+from receivables.posting import PostingError, PostingResult, post
+from receivables.posting.parties import KINDS
+
+NOTHING_TO_POST = _("There is nothing to post.")
+NOT_APPLIED = _("The line with transaction date %(date)s and transaction text '%(text)s' is not applied. You must "
+                "apply all lines.")
+NOT_FULLY_APPLIED = _("One or more payments are not fully applied. The sum of applied amounts is %(applied)s. It must "
+                      "be %(total)s.")
+ALREADY_POSTED = _("Payment reconciliation journal %(no)s is already posted.")
+
+
+def lines_to_post(journal: BankAccReconciliation, *, accepted_only: bool = False):
+    lines = journal.lines.filter(posted=False).order_by("line_no").prefetch_related("applications")
+    if accepted_only:
+        lines = lines.filter(match_confidence=MatchConfidence.ACCEPTED)
+    return list(lines)
+
+
+def check_lines(lines: list[BankAccReconciliationLine]) -> None:
+    if not lines:
+        raise PostingError(NOTHING_TO_POST)
+    for line in lines:
+        if not line.account_no:
+            raise PostingError(NOT_APPLIED % {"date": line.transaction_date, "text": line.transaction_text[:60]},
+                               line_no=line.line_no, field="account_no")
+    applied = sum((line.applied_amount for line in lines), Decimal(0))
+    total = sum((line.statement_amount for line in lines), Decimal(0))
+    if applied != total:
+        raise PostingError(NOT_FULLY_APPLIED % {"applied": f"{applied:,.2f}", "total": f"{total:,.2f}"})
+
+
+def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile: bool = False,
+                         accepted_only: bool = False) -> PostingResult:
+    with transaction.atomic():
+        journal = BankAccReconciliation.objects.select_for_update().select_related("bank_account").get(pk=journal.pk)
+        if journal.status == BankAccReconciliation.Status.POSTED:
+            raise PostingError(ALREADY_POSTED % {"no": journal.statement_no})
+        lines = lines_to_post(journal, accepted_only=accepted_only)
+        check_lines(lines)
+        bank = journal.bank_account
+        journal_lines = []
+        for line in lines:
+            applies_to_id = f"PRJ{journal.pk}-{line.line_no}"
+            _mark_entries(line, applies_to_id)
+            is_party = line.account_type in KINDS
+            refund = (line.account_type == AccountType.CUSTOMER and line.statement_amount < 0) or (
+                line.account_type == AccountType.VENDOR and line.statement_amount > 0)
+            journal_lines.append(GenJournalLine(
+                line_no=line.line_no, posting_date=line.transaction_date,
+                document_type=(DocumentType.REFUND if refund else DocumentType.PAYMENT) if is_party else "",
+                document_no=journal.statement_no, external_document_no=line.end_to_end_id[:35],
+                account_type=line.account_type, account_no=line.account_no,
+                description=(line.description or line.transaction_text or line.related_party_name)[:100],
+                currency_code=bank.currency.code if bank.currency_id else "",
+                amount=-line.statement_amount, bal_account_type=AccountType.BANK_ACCOUNT, bal_account_no=bank.no,
+                applies_to_id=applies_to_id if line.applications.all() else "",
+                payment_reference=line.creditor_reference[:50],
+            ))
+        # One transaction per line: the engine groups consecutive lines by posting date and document no.,
+        # and each line balances on its own bank account, so grouping does not mix their applications.
+        result = post(journal_lines, user=user, source_code="PAYMTRECON", delete_journal_lines=False)
+        by_line = {line.line_no: line for line in lines}
+        for entry in result.bank_entries:
+            line = by_line.get(entry.journal_line_no) if entry.journal_line_no else None
+            if reconcile and line is not None:
+                entry.open = False
+                entry.remaining_amount = Decimal(0)
+                entry.statement_status = StatementStatus.CLOSED
+                entry.statement_no = journal.statement_no
+                entry.statement_line_no = line.line_no
+        if reconcile:
+            BankAccountLedgerEntry.objects.bulk_update(
+                result.bank_entries, ["open", "remaining_amount", "statement_status", "statement_no",
+                                      "statement_line_no"])
+        BankAccReconciliationLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+            posted=True, reconciled=reconcile)
+        total = sum((line.statement_amount for line in lines), Decimal(0))
+        bank.last_statement_no = journal.statement_no
+        bank.last_payment_statement_no = journal.statement_no
+        bank.balance_last_statement += total
+        bank.save(update_fields=["last_statement_no", "last_payment_statement_no", "balance_last_statement"])
+        if not journal.lines.filter(posted=False).exists():
+            journal.status = BankAccReconciliation.Status.POSTED
+            journal.save(update_fields=["status"])
+        return result
+
+
+def _mark_entries(line: BankAccReconciliationLine, applies_to_id: str) -> None:
+    """Give the line's target entries its applies-to ID and amount to apply, as Apply Entries does."""
+    applications = list(line.applications.all())
+    if not applications:
+        return
+    kind = KINDS[line.account_type]
+    entries = {e.pk: e for e in kind.entry_model.objects.select_for_update().filter(
+        pk__in=[a.applies_to_entry_no for a in applications])}
+    for application in applications:
+        entry = entries[application.applies_to_entry_no]
+        sign = 1 if entry.remaining_amount > 0 else -1
+        # Paying the rest after the discount closes the entry: let the engine take it in full and grant the
+        # discount (it checks the dates); anything less is a partial payment of that amount.
+        covers = application.applied_amount + application.applied_pmt_discount >= abs(entry.remaining_amount)
+        entry.amount_to_apply = entry.remaining_amount if covers else sign * application.applied_amount
+        entry.applies_to_id = applies_to_id
+        entry.save(update_fields=["applies_to_id", "amount_to_apply"])
