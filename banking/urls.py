@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.journal_list, name="journal-list"),
     path("<int:pk>/", views.journal, name="journal"),
     path("import/", views.import_bank_statement, name="import-statement"),
+    path("<int:pk>/action/", views.journal_action, name="journal-action"),
+    path("<int:pk>/lines/<int:line_id>/apply/", views.apply_manually, name="apply-manually"),
+    path("<int:pk>/lines/<int:line_id>/<str:action>/", views.line_account, name="line-account"),
 ]

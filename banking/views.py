@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,6 +55,9 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
         "total": total, "applied": totals["applied"] or Decimal(0),
         "expected_ending": reconciliation.balance_last_statement + total,
         "confidence": MatchConfidence, "can_import": request.user.has_perm("banking.import_statement"),
+        "can_edit": request.user.has_perm("banking.change_bankaccreconciliationline")
+        and reconciliation.status == BankAccReconciliation.Status.OPEN,
+        "can_post": request.user.has_perm("banking.post_payment_journal"),
     })
 
 
@@ -86,3 +90,117 @@ def import_bank_statement(request: HttpRequest) -> HttpResponse:
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     return render(request, "banking/import.html", {"title": _("Import Bank Statement"), "form": form},
                   status=422 if form.errors else 200)
+
+
+POST_PERMISSION = "banking.post_payment_journal"
+EDIT_PERMISSION = "banking.change_bankaccreconciliationline"
+
+
+def _journal_and_line(pk: int, line_id: int):
+    journal = get_object_or_404(BankAccReconciliation.objects.select_related("bank_account"), pk=pk)
+    line = get_object_or_404(journal.lines, pk=line_id)
+    return journal, line
+
+
+@require_http_methods(["POST"])
+@permission_required(EDIT_PERMISSION, raise_exception=True)
+def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept Applications, Remove Applications, Post Payments Only, Post Payments and Reconcile."""
+    from banking.applying import accept_applications, remove_applications
+    from banking.payment_posting import post_payment_journal
+    from receivables.posting import PostingError
+
+    journal = get_object_or_404(BankAccReconciliation, pk=pk)
+    action = request.POST.get("action", "")
+    selected = list(journal.lines.filter(pk__in=request.POST.getlist("line"), posted=False))
+    if action == "accept":
+        count = accept_applications(lines=selected, user=request.user)
+        messages.success(request, _("%(count)s line(s) accepted.") % {"count": count})
+    elif action == "remove":
+        remove_applications(lines=selected, user=request.user)
+        messages.success(request, _("The applications of %(count)s line(s) were removed.") % {"count": len(selected)})
+    elif action in ("post", "post_reconcile", "post_accepted"):
+        if not request.user.has_perm(POST_PERMISSION):
+            raise PermissionDenied
+        try:
+            result = post_payment_journal(journal=journal, user=request.user, reconcile=action == "post_reconcile",
+                                          accepted_only=action == "post_accepted")
+        except PostingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The payments were posted (G/L register %(no)s).") % {"no": result.register.pk})
+    return redirect("banking:journal", pk=journal.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(EDIT_PERMISSION, raise_exception=True)
+def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    """The Payment Application window: open entries of one customer or vendor, tick and set amounts."""
+    from banking.applying import ApplicationError, apply_manually as apply_line, applicable_amount
+    from receivables.posting.parties import KINDS
+
+    journal, line = _journal_and_line(pk, line_id)
+    account_type = request.GET.get("account_type") or line.account_type or "customer"
+    if account_type not in KINDS:
+        account_type = "customer"
+    kind = KINDS[account_type]
+    account_no = request.GET.get("account_no", line.account_no if line.account_type == account_type else "")
+    entries = []
+    if account_no:
+        entries = list(kind.entry_model.objects.filter(**{f"{kind.party_field}__no": account_no}, open=True)
+                       .order_by("due_date", "entry_no"))
+    applied = {a.applies_to_entry_no: a for a in line.applications.all()}
+    error = ""
+    if request.method == "POST":
+        chosen = []
+        for entry in entries:
+            if request.POST.get(f"select_{entry.pk}"):
+                raw = request.POST.get(f"amount_{entry.pk}", "").strip().replace(" ", "").replace(",", ".")
+                try:
+                    chosen.append((entry.pk, Decimal(raw) if raw else None))
+                except ArithmeticError:
+                    error = _("'%(value)s' is not an amount.") % {"value": raw}
+        if not error:
+            try:
+                apply_line(line=line, account_type=account_type, entries=chosen, user=request.user)
+            except ApplicationError as problem:
+                error = problem.message
+            else:
+                return redirect("banking:journal", pk=journal.pk)
+    for entry in entries:
+        entry.applicable, entry.discount = applicable_amount(entry, line.transaction_date)
+        entry.application = applied.get(entry.pk)
+    return render(request, "banking/apply_manually.html", {
+        "title": _("Payment Application"), "journal": journal, "line": line, "entries": entries,
+        "account_type": account_type, "account_no": account_no, "error": error,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(EDIT_PERMISSION, raise_exception=True)
+def line_account(request: HttpRequest, pk: int, line_id: int, action: str) -> HttpResponse:
+    """Map Text to Account, or Transfer Difference to Account, for one line."""
+    from banking.applying import ApplicationError, map_text_to_account, transfer_difference
+
+    if action not in ("map-text", "transfer-difference"):
+        raise Http404
+    journal, line = _journal_and_line(pk, line_id)
+    error = ""
+    if request.method == "POST":
+        account_type = request.POST.get("account_type", "gl_account")
+        account_no = request.POST.get("account_no", "").strip()
+        try:
+            if action == "map-text":
+                map_text_to_account(line=line, mapping_text=request.POST.get("mapping_text", "").strip(),
+                                    account_type=account_type, account_no=account_no, user=request.user)
+            else:
+                transfer_difference(line=line, account_type=account_type, account_no=account_no,
+                                    description=request.POST.get("description", ""), user=request.user)
+        except ApplicationError as problem:
+            error = problem.message
+        else:
+            return redirect("banking:journal", pk=journal.pk)
+    return render(request, "banking/line_account.html", {
+        "title": _("Map Text to Account") if action == "map-text" else _("Transfer Difference to Account"),
+        "journal": journal, "line": line, "action": action, "error": error,
+    })

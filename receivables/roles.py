@@ -13,6 +13,7 @@ MASTER_DATA_MODELS = [
     "customerbankaccount", "vendor", "vendorbankaccount", "bankaccount", "sourcecode", "reasoncode",
     "genjournaltemplate", "genjournalbatch", "usersetup",
 ]
+BANKING_MASTER_DATA = ["csvstatementformat", "texttoaccountmapping", "bankfeed", "paymentapplicationrule"]
 APPS = ["receivables", "banking", "reminders"]
 VIEW_ALL = [f"{app}.view_*" for app in APPS]
 
@@ -35,7 +36,8 @@ ROLES: dict[str, list[str]] = {
     # Keeps the master data in the admin.
     "Master data": VIEW_ALL
     + [f"receivables.{action}_{model}" for model in MASTER_DATA_MODELS for action in ("add", "change", "delete")]
-    + ["banking.add_*", "banking.change_*", "banking.delete_*", "reminders.add_*", "reminders.change_*"],
+    + [f"banking.{action}_{model}" for model in BANKING_MASTER_DATA for action in ("add", "change", "delete")]
+    + ["reminders.add_*", "reminders.change_*"],
     # Reads everything, changes nothing.
     "Auditor": VIEW_ALL,
 }
