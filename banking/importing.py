@@ -200,7 +200,9 @@ def import_statement(*, bank_account: BankAccount, data: bytes, filename: str, f
             _store(result, bank_account=bank_account, parsed=parsed, data=data, digest=digest, filename=filename,
                    user=user)
     except IntegrityError:
-        # Another import of the same file or statement committed first.
+        # Another import of the same file committed first; any other integrity error is a bug to surface.
+        if not StatementImport.objects.filter(bank_account=bank_account, sha256=digest).exists():
+            raise
         raise StatementAlreadyImported(FILE_ALREADY_IMPORTED % {
             "file": filename, "bank": bank_account.no, "when": "—", "who": "—", "id": "—"}) from None
     return result

@@ -16,20 +16,24 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     """INSERT rows given as tuples of Python values in `columns` order (field names). Returns the count.
 
     Values go through each field's get_db_prep_save, so Decimals, dates and booleans are stored exactly
-    as the ORM would store them. Defaults are not applied: give every NOT NULL column a value.
+    as the ORM would store them. Columns not named get their field's default, as the ORM would give them.
     """
     fields = [model._meta.get_field(name) for name in columns]
+    named = {f.attname for f in fields}
+    defaults = [f for f in model._meta.concrete_fields if f.attname not in named and not f.primary_key]
+    fields += defaults
+    default_values = tuple(f.get_default() for f in defaults)
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
-    preps = [f.get_db_prep_save for f in fields]
+    preps = [f.get_db_prep_save for f in fields]  # after the defaults were added, so one per column
     count = 0
     batch: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([prep(value, connection) for prep, value in zip(preps, row, strict=True)])
+            batch.append([prep(value, connection) for prep, value in zip(preps, (*row, *default_values), strict=True)])
             if len(batch) >= chunk:
                 cursor.executemany(sql, batch)
                 count += len(batch)
