@@ -87,4 +87,36 @@ def _import_one(feed: BankFeed, path: Path, user) -> FeedFileResult:
     _move(path, path.parent / "archive")
     logger.info("Bank feed %s: imported %s into journal %s (%s lines)", bank, path.name, result.journal.pk,
                 result.imported)
-    return FeedFileResult(bank, path.name, "imported", "; ".join(result.warnings), result.journal.pk, result.imported)
+    message = "; ".join(result.warnings)
+    message += _auto_apply_and_post(feed, result.journal, user)
+    return FeedFileResult(bank, path.name, "imported", message.strip("; "), result.journal.pk, result.imported)
+
+
+CONFIDENCE_ORDER = ["low", "medium", "high", "high_text_mapping"]
+
+
+def _auto_apply_and_post(feed: BankFeed, journal, user) -> str:
+    """Apply the new journal automatically; post the lines at or above the feed's auto-post confidence."""
+    from banking.auto_apply import apply_automatically
+    from banking.payment_posting import post_payment_journal
+    from receivables.posting import PostingError
+
+    applied = apply_automatically(journal=journal, user=user)
+    note = f"; {applied.applied} of {applied.lines} lines applied automatically"
+    if not feed.auto_post_confidence:
+        return note
+    threshold = CONFIDENCE_ORDER.index(feed.auto_post_confidence) if feed.auto_post_confidence in CONFIDENCE_ORDER else 99
+    good = [line for line in journal.lines.all()
+            if line.match_confidence in CONFIDENCE_ORDER and CONFIDENCE_ORDER.index(line.match_confidence) >= threshold
+            and line.applied_amount == line.statement_amount]
+    if not good:
+        return note
+    from banking.applying import accept_applications
+
+    accept_applications(lines=good, user=user)
+    try:
+        post_payment_journal(journal=journal, user=user, reconcile=True, accepted_only=True)
+    except PostingError as error:
+        logger.error("Bank feed %s: auto-posting journal %s failed: %s", feed.bank_account.no, journal.pk, error)
+        return note + f"; auto-posting failed: {error}"
+    return note + f"; {len(good)} lines posted automatically"

@@ -113,7 +113,13 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
     journal = get_object_or_404(BankAccReconciliation, pk=pk)
     action = request.POST.get("action", "")
     selected = list(journal.lines.filter(pk__in=request.POST.getlist("line"), posted=False))
-    if action == "accept":
+    if action == "apply_automatically":
+        from banking.auto_apply import apply_automatically
+
+        result = apply_automatically(journal=journal, user=request.user)
+        messages.success(request, _("%(applied)s payment lines out of %(lines)s are applied.")
+                         % {"applied": result.applied, "lines": result.lines})
+    elif action == "accept":
         count = accept_applications(lines=selected, user=request.user)
         messages.success(request, _("%(count)s line(s) accepted.") % {"count": count})
     elif action == "remove":

@@ -1,0 +1,357 @@
+"""Lookup tables built once per run from the open entries, parties, mappings and learned hints.
+
+Every question the engine asks about a statement line is a dictionary lookup or a binary search
+here: which entry carries this KID, which entries have this document number, whose account is
+this IBAN, which parties have a name token like this one, which entries have an amount in this
+range. Nothing scans all open entries per line.
+"""
+from __future__ import annotations
+
+import bisect
+import gc
+import heapq
+import math
+import operator
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from banking.matching.model import LearnedHint, OpenEntry, Party, TextMapping
+from banking.matching.normalize import (
+    STOPWORDS,
+    bank_keys,
+    digits_key,
+    doc_key,
+    name_tokens,
+    normalize_name,
+)
+
+PartyKey = tuple[str, str]  # (kind, no)
+_DUE_KEY = operator.attrgetter("due_key")
+
+# A name token shared by more parties than this does not bring in candidates on its own
+# ('handel', 'bygg', 'transport'); it still counts in the similarity of the candidates found.
+RARE_TOKEN_MAX_PARTIES = 50
+COMMON_TOKEN_MAX_PARTIES = 500
+TYPO_MIN_LENGTH = 5  # tokens this long are also looked up with one character deleted
+
+
+def cents(amount) -> int:
+    """Decimal amount -> integer cents (amounts are already rounded to 0.01)."""
+    return int(amount * 100)
+
+
+_REFERENCE_NOISE = re.compile(r"[\s.]")
+
+
+def reference_key(value: str) -> str:
+    """KID / RF as compared: without spaces and dots, upper case."""
+    if value.isdigit():
+        return value
+    return _REFERENCE_NOISE.sub("", value).upper()
+
+
+class IndexedEntry:
+    """An open entry with the figures the engine needs precomputed (cents, dates, party key)."""
+
+    __slots__ = (
+        "entry", "seq", "kind", "party", "cents", "disc_cents", "disc_date", "tol_date",
+        "posting_date", "due_key", "currency",
+    )
+
+    def __init__(self, entry: OpenEntry, seq: int, lcy_code: str) -> None:
+        self.entry = entry
+        self.seq = seq
+        self.kind = entry.kind
+        self.party: PartyKey = (entry.kind, entry.party_no)
+        self.cents = cents(entry.remaining_amount)
+        disc = cents(entry.remaining_pmt_disc_possible) if entry.pmt_discount_date else 0
+        # A discount larger than the remaining amount or of the other sign is not usable.
+        if disc and (disc * self.cents <= 0 or abs(disc) >= abs(self.cents)):
+            disc = 0
+        self.disc_cents = disc
+        self.disc_date = entry.pmt_discount_date
+        tolerance = entry.pmt_disc_tolerance_date
+        self.tol_date = max(tolerance, entry.pmt_discount_date) if (tolerance and disc) else self.disc_date
+        self.posting_date = entry.posting_date
+        self.due_key = (entry.due_date or entry.posting_date, entry.entry_no)
+        currency = entry.currency.upper()
+        self.currency = "" if currency == lcy_code.upper() else currency
+
+    def amount_forms(self, on: date) -> tuple[tuple[int, int], ...]:
+        """(applicable cents, discount cents) pairs a payment on `on` may settle this entry with.
+
+        The first pair is NAV's applicable amount: up to the discount date remaining - discount
+        (Remaining Amt. Incl. Discount), afterwards the remaining amount. Beyond NAV, the other
+        form is accepted too while it makes sense: the full amount paid inside the discount
+        period (the payer did not take the discount), and the discounted amount paid between the
+        discount date and the payment discount tolerance date (late discount, spec 2.6).
+        """
+        if self.disc_cents and on <= self.tol_date:
+            discounted = (self.cents - self.disc_cents, self.disc_cents)
+            if on <= self.disc_date:
+                return (discounted, (self.cents, 0))
+            return ((self.cents, 0), discounted)
+        return ((self.cents, 0),)
+
+
+@dataclass(slots=True)
+class _AmountIndex:
+    keys: list[int] = field(default_factory=list)  # sorted signed cents
+    items: list[tuple[IndexedEntry, bool]] = field(default_factory=list)  # (entry, discounted form)
+
+
+@dataclass(slots=True)
+class MatchIndex:
+    entries: list[IndexedEntry]
+    by_entry_no: dict[int, IndexedEntry]
+    parties: dict[PartyKey, Party]
+    party_entries: dict[PartyKey, list[IndexedEntry]]  # by due date
+    by_reference: dict[str, list[IndexedEntry]]
+    by_doc: dict[str, list[IndexedEntry]]
+    by_doc_digits: dict[str, list[IndexedEntry]]
+    by_ext: dict[str, list[IndexedEntry]]
+    by_ext_digits: dict[str, list[IndexedEntry]]
+    by_bank: dict[str, list[PartyKey]]
+    amounts: dict[str, _AmountIndex]  # per kind
+    party_norm: dict[PartyKey, str]
+    token_parties: dict[str, frozenset[PartyKey]]
+    deletions: dict[str, list[str]]  # token with one character deleted -> tokens
+    by_norm_name: dict[str, list[PartyKey]]
+    mappings: list[tuple[str, TextMapping]]  # upper-case text, longest first
+    learned_bank: dict[str, set[PartyKey]]
+    learned_text: dict[str, set[PartyKey]]
+    lcy_code: str
+    _unique: dict[PartyKey, bool] = field(default_factory=dict)
+
+    # --- amounts ---------------------------------------------------------------------------
+
+    def entries_in_range(
+        self, kind: str, low: int, high: int, on: date, currency: str, limit: int
+    ) -> tuple[list[tuple[IndexedEntry, int, int]], bool]:
+        """Entries of `kind` whose applicable amount on `on` lies in [low, high] cents.
+
+        Returns up to `limit` (entry, applicable cents, discount cents) and whether there were
+        more. Only entries posted on or before `on`, in `currency`.
+        """
+        index = self.amounts.get(kind)
+        found: list[tuple[IndexedEntry, int, int]] = []
+        if index is None:
+            return found, False
+        seen: set[int] = set()
+        start = bisect.bisect_left(index.keys, low)
+        stop = bisect.bisect_right(index.keys, high)
+        for position in range(start, stop):
+            item, discounted = index.items[position]
+            if item.seq in seen or item.posting_date > on or item.currency != currency:
+                continue
+            for applicable, discount in item.amount_forms(on):
+                if bool(discount) == discounted and low <= applicable <= high:
+                    if len(found) >= limit:
+                        return found, True
+                    found.append((item, applicable, discount))
+                    seen.add(item.seq)
+                    break
+        return found, False
+
+    # --- names -----------------------------------------------------------------------------
+
+    def similar_tokens(self, token: str) -> list[str]:
+        """Index tokens at most one deletion/insertion/substitution/transposition away."""
+        if len(token) < TYPO_MIN_LENGTH:
+            return []
+        found: set[str] = set(self.deletions.get(token, ()))
+        for position in range(len(token)):
+            variant = token[:position] + token[position + 1 :]
+            if variant in self.token_parties:
+                found.add(variant)
+            found.update(self.deletions.get(variant, ()))
+        found.discard(token)
+        return list(found)
+
+    def parties_for_tokens(self, tokens: Sequence[str], limit: int = 15) -> list[PartyKey]:
+        """Parties whose name shares a rare word, or two words, with `tokens`; best first.
+
+        A word on at most RARE_TOKEN_MAX_PARTIES names brings in its parties; two common words
+        bring in the parties having both (set intersections, no scan). Misspelt words are
+        looked up through their one-deletion variants.
+        """
+        postings: list[tuple[float, frozenset[PartyKey]]] = []
+        for token in dict.fromkeys(tokens):
+            if token in STOPWORDS or len(token) < 2:
+                continue
+            if token in self.token_parties:
+                parties = self.token_parties[token]
+            else:
+                similar = self.similar_tokens(token)
+                if not similar:
+                    continue
+                parties = frozenset().union(*(self.token_parties[other] for other in similar))
+            postings.append((1.0 / math.log(2 + len(parties)), parties))
+        scores: dict[PartyKey, float] = {}
+        for weight, parties in postings:
+            if len(parties) <= RARE_TOKEN_MAX_PARTIES:
+                for party in parties:
+                    scores[party] = scores.get(party, 0.0) + weight
+        for first in range(len(postings)):
+            for second in range(first + 1, len(postings)):
+                (weight_a, a), (weight_b, b) = postings[first], postings[second]
+                if len(a) <= RARE_TOKEN_MAX_PARTIES and len(b) <= RARE_TOKEN_MAX_PARTIES:
+                    continue  # already counted
+                both = a & b
+                if len(both) <= COMMON_TOKEN_MAX_PARTIES:
+                    for party in both:
+                        scores[party] = scores.get(party, 0.0) + weight_a + weight_b
+        if not scores and len(postings) == 1 and len(postings[0][1]) <= 2 * RARE_TOKEN_MAX_PARTIES:
+            return list(postings[0][1])[:limit]
+        if len(scores) <= limit:
+            return list(scores)
+        return heapq.nlargest(limit, scores, key=scores.__getitem__)
+
+    def is_nav_unique(self, key: PartyKey) -> bool:
+        """NAV's "name is unique": no other party of the same kind has a name containing this one.
+
+        Parties containing the name contain its words, so they are looked for among those
+        sharing all its words (an edge word may be cut: 'ORD HANDEL' inside 'FJORD HANDEL' is
+        missed; NAV's rule is approximated there). Cached per party.
+        """
+        cached = self._unique.get(key)
+        if cached is not None:
+            return cached
+        party = self.parties[key]
+        upper = party.name.upper().strip()
+        tokens = [token for token in name_tokens(party.name) if token in self.token_parties]
+        others: frozenset[PartyKey] | set[PartyKey] = set()
+        if tokens:
+            tokens.sort(key=lambda token: len(self.token_parties[token]))
+            others = self.token_parties[tokens[0]]
+            for token in tokens[1:]:
+                others = others & self.token_parties[token]
+        unique = not any(
+            other != key and other[0] == key[0] and upper in self.parties[other].name.upper()
+            for other in others
+        )
+        self._unique[key] = unique
+        return unique
+
+
+def build_index(
+    entries: Iterable[OpenEntry],
+    parties: Iterable[Party],
+    mappings: Iterable[TextMapping] = (),
+    hints: Iterable[LearnedHint] = (),
+    *,
+    lcy_code: str = "NOK",
+) -> MatchIndex:
+    """Build the lookup tables once per run (see the module docstring)."""
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects, no cycles: skip the collector's passes
+    try:
+        return _build_index(entries, parties, mappings, hints, lcy_code)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex:
+    indexed = [IndexedEntry(entry, seq, lcy_code) for seq, entry in enumerate(entries)]
+    party_map = {(party.kind, party.no): party for party in parties}
+
+    party_entries: dict[PartyKey, list[IndexedEntry]] = defaultdict(list)
+    by_reference: dict[str, list[IndexedEntry]] = defaultdict(list)
+    by_doc: dict[str, list[IndexedEntry]] = defaultdict(list)
+    by_doc_digits: dict[str, list[IndexedEntry]] = defaultdict(list)
+    by_ext: dict[str, list[IndexedEntry]] = defaultdict(list)
+    by_ext_digits: dict[str, list[IndexedEntry]] = defaultdict(list)
+    amount_rows: dict[str, list[tuple[int, int, IndexedEntry, bool]]] = defaultdict(list)
+    for item in indexed:
+        entry = item.entry
+        party_entries[item.party].append(item)
+        if entry.payment_reference:
+            key = reference_key(entry.payment_reference)
+            if len(key) >= 2:
+                by_reference[key].append(item)
+        for number, exact, digits in (
+            (entry.document_no, by_doc, by_doc_digits),
+            (entry.external_document_no, by_ext, by_ext_digits),
+        ):
+            if not number:
+                continue
+            key = doc_key(number)
+            if key:
+                exact[key].append(item)
+            if not key.isdigit():  # an all-digit number is found through `exact` already
+                key = digits_key(number)
+                if key:
+                    digits[key].append(item)
+        amount_rows[item.kind].append((item.cents, item.seq, item, False))
+        if item.disc_cents:
+            amount_rows[item.kind].append((item.cents - item.disc_cents, item.seq, item, True))
+    for items in party_entries.values():
+        if len(items) > 1:
+            items.sort(key=_DUE_KEY)
+
+    amounts: dict[str, _AmountIndex] = {}
+    for kind, rows in amount_rows.items():
+        rows.sort()  # by cents, then seq (unique, so entries are never compared)
+        amounts[kind] = _AmountIndex([row[0] for row in rows], [(row[2], row[3]) for row in rows])
+
+    by_bank: dict[str, list[PartyKey]] = defaultdict(list)
+    party_norm: dict[PartyKey, str] = {}
+    token_parties: dict[str, list[PartyKey]] = defaultdict(list)
+    by_norm_name: dict[str, list[PartyKey]] = defaultdict(list)
+    for key, party in party_map.items():
+        for account in (*party.ibans, *party.account_nos):
+            for bank_key, _how in bank_keys(account):
+                if key not in by_bank[bank_key]:
+                    by_bank[bank_key].append(key)
+        tokens = name_tokens(party.name)
+        norm = " ".join(tokens)
+        party_norm[key] = norm
+        if norm:
+            by_norm_name[norm].append(key)
+        for token in set(tokens):
+            token_parties[token].append(key)
+
+    deletions: dict[str, list[str]] = defaultdict(list)
+    for token in token_parties:
+        if len(token) >= TYPO_MIN_LENGTH:
+            for position in range(len(token)):
+                deletions[token[:position] + token[position + 1 :]].append(token)
+
+    learned_bank: dict[str, set[PartyKey]] = defaultdict(set)
+    learned_text: dict[str, set[PartyKey]] = defaultdict(set)
+    for hint in hints:
+        key = (hint.kind, hint.party_no)
+        if hint.payer_iban_or_account:
+            for bank_key, _how in bank_keys(hint.payer_iban_or_account):
+                learned_bank[bank_key].add(key)
+        if hint.text_key:
+            learned_text[normalize_name(hint.text_key)].add(key)
+
+    return MatchIndex(
+        entries=indexed,
+        by_entry_no={item.entry.entry_no: item for item in indexed},
+        parties=party_map,
+        party_entries=dict(party_entries),
+        by_reference=dict(by_reference),
+        by_doc=dict(by_doc),
+        by_doc_digits=dict(by_doc_digits),
+        by_ext=dict(by_ext),
+        by_ext_digits=dict(by_ext_digits),
+        by_bank=dict(by_bank),
+        amounts=amounts,
+        party_norm=party_norm,
+        token_parties={token: frozenset(keys) for token, keys in token_parties.items()},
+        deletions=dict(deletions),
+        by_norm_name=dict(by_norm_name),
+        mappings=sorted(
+            ((mapping.mapping_text.strip().upper(), mapping) for mapping in mappings if mapping.mapping_text.strip()),
+            key=lambda item: -len(item[0]),
+        ),
+        learned_bank=dict(learned_bank),
+        learned_text=dict(learned_text),
+        lcy_code=lcy_code,
+    )
