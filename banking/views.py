@@ -47,7 +47,7 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = get_object_or_404(
         BankAccReconciliation.objects.select_related("bank_account", "statement_import__imported_by"), pk=pk
     )
-    lines = reconciliation.lines.order_by("line_no")
+    lines = reconciliation.lines.order_by("line_no").prefetch_related("decisions")
     totals = lines.aggregate(total=MoneySum("statement_amount"), applied=MoneySum("applied_amount"))
     total = totals["total"] or Decimal(0)
     return render(request, "banking/journal.html", {

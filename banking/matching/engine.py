@@ -273,8 +273,10 @@ def _line_candidates(line, ix: MatchIndex, settings, rule_table, currency, today
             continue
         if not hit and not any(c.party == key and c.multi and c.in_range for c in cands.values()):
             pool = pool[: settings.subset_max_pool]
-            values = [item.amount_forms(on)[0][0] for item in pool]
-            for indexes in subset_sums(values, low, high, max_entries=settings.subset_max_entries):
+            # subset_sums works on magnitudes; all entries here have the line's sign.
+            values = [abs(item.amount_forms(on)[0][0]) for item in pool]
+            bounds = sorted((abs(low), abs(high)))
+            for indexes in subset_sums(values, *bounds, max_entries=settings.subset_max_entries):
                 _add_multi(cands, key, [pool[i] for i in indexes], "sum", on, low, high)
         if not hit and level != NO:
             add_single(pool[0])

@@ -298,7 +298,9 @@ def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKe
     fits: dict[PartyKey, _NameFit] = {}
     for _prefilter, key, exact, score in scored[:NAME_COMPARED]:
         # NAV compares the raw strings (legal form included): first = the party name, the shorter.
-        fits[key] = _NameFit(score, nearness(ix.parties[key].name, raw), exact)
+        # A structured name equal after normalization is Fully-worthy whatever the nearness.
+        near = 100 if (structured and exact) else nearness(ix.parties[key].name, raw)
+        fits[key] = _NameFit(score, near, exact)
     if not fits:
         return
 

@@ -16,11 +16,15 @@ def subset_sums(
     """Index tuples (ascending, 2..max_entries long) of `values` whose sum lies in [low, high].
 
     Smaller subsets first; stops after `max_solutions` (the caller only needs to know whether
-    the combination is unique). Values and bounds are integer cents of one sign.
+    the combination is unique). Values and bounds are positive integer cents.
     """
     count = len(values)
     solutions: list[tuple[int, ...]] = []
     if count < 2 or max_entries < 2:
+        return solutions
+    # Cheap exits: even the largest entries cannot reach the amount, or the smallest two exceed it.
+    ordered = sorted(values)
+    if sum(ordered[-max_entries:]) < low or ordered[0] + ordered[1] > high:
         return solutions
     pairs = sorted(
         (values[i] + values[j], i, j) for i in range(count) for j in range(i + 1, count)

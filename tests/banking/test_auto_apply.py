@@ -83,3 +83,17 @@ class ApplyAutomaticallyTests:
             {"account_type": "customer", "account_no": "C10000", "document_no": "INV-1001", "entry_no": invoice.pk,
              "amount": "980.00"}
         ]
+
+
+class JournalPageReasonsTests:
+    def test_the_page_shows_confidence_and_reasons(self, client, accountant, fjord, journal):
+        from django.urls import reverse
+
+        post_invoice(fjord, "INV-1001", "1000.00", date(2026, 1, 1))
+        line(journal, "980.00", date(2026, 1, 6), "Faktura INV-1001 Fjord Handel AS")
+        client.force_login(accountant)
+        response = client.post(reverse("banking:journal-action", args=[journal.pk]),
+                               {"action": "apply_automatically"}, follow=True)
+        html = response.content.decode()
+        assert "1 payment lines out of 1 are applied." in html
+        assert "badge--high" in html and 'data-reason="' in html
