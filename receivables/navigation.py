@@ -64,6 +64,7 @@ MENU: list[tuple[str, list[MenuItem]]] = [
             MenuItem(_("G/L Registers"), "receivables:gl-registers"),
             MenuItem(_("G/L Entries"), "receivables:gl-entries"),
             MenuItem(_("Navigate"), "receivables:navigate"),
+            MenuItem(_("Import Data"), "receivables:import-data"),
         ],
     ),
 ]

@@ -42,7 +42,8 @@ ROLES: dict[str, list[str]] = {
     "Auditor": VIEW_ALL,
 }
 # Permissions no pattern may grant to a role that should not post.
-NEVER = {"Clerk": {"banking.post_*", "banking.delete_*"}, "Master data": {"banking.post_*", "banking.import_*"}}
+NEVER = {"Clerk": {"banking.post_*", "banking.delete_*", "banking.*_texttoaccountmapping", "banking.*_bankfeed",
+                   "banking.*_csvstatementformat", "banking.*_paymentapplicationrule"}, "Master data": {"banking.post_*", "banking.import_*"}}
 
 
 def sync_role_groups(apps) -> None:

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from receivables.imports import ImportRejected, ImportResult
 from receivables.imports import master_data, open_entries
@@ -144,12 +146,15 @@ def import_data(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _success_message(form.cleaned_data["kind"], form.cleaned_data["file"].name, result)
                 )
-                return redirect("receivables:import-data")
+                # Post-redirect-get; htmx follows the redirect as a full page so the message shows.
+                url = reverse("receivables:import-data")
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     else:
         form = ImportForm(kinds=kinds, initial={"kind": request.GET.get("kind") or kinds[0]})
+    template = "receivables/import_data.html"
     return render(
         request,
-        "receivables/import_data.html",
+        f"{template}#import-data" if request.htmx else template,
         {
             "title": _("Import"),
             "form": form,

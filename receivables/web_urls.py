@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("receivables.urls_journal")),
     path("", include("receivables.urls_sales")),
     path("", include("receivables.urls_master")),
+    path("imports/", include("receivables.urls_imports")),
 ]

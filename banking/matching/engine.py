@@ -86,7 +86,7 @@ BOOST_AMOUNT_DISCOUNT = 8
 BOOST_AMOUNT_TOLERANCE = 5
 BOOST_AMOUNT_SUM = 5
 AMBIGUITY_MARGIN = 10  # boosts closer than this are "equal evidence"
-PARTY_SCAN_LIMIT = 200  # entries of one identified party looked at for an amount
+PARTY_SCAN_LIMIT = 200  # entries of one identified party looked at for a combined payment
 FALLBACK_KEPT = 8  # candidates per line kept for the statement-level walk
 
 
@@ -258,28 +258,28 @@ def _line_candidates(line, ix: MatchIndex, settings, rule_table, currency, today
 
     # Identified parties: their entries in range, else a subset adding up, else the oldest entry.
     identified = [key for key, pev in party_ev.items() if pev.level != NO]
-    for key in identified + [key for key in by_party if key not in party_ev or party_ev[key].level == NO]:
-        level = party_ev[key].level if key in party_ev else NO
+    named_only = [key for key in by_party if key not in party_ev or party_ev[key].level == NO]
+    for key in identified + named_only:
+        hits = ix.party_entries_in_range(key, low, high, on, currency)
+        for item in hits:
+            add_single(item)
+        if hits or any(c.party == key and c.multi and c.in_range for c in cands.values()):
+            continue
         pool: list[IndexedEntry] = []
-        hit = False
         for item in ix.party_entries.get(key, ())[:PARTY_SCAN_LIMIT]:
-            if not eligible(item):
-                continue
-            pool.append(item)
-            if any(low <= form[0] <= high for form in item.amount_forms(on)):
-                add_single(item)
-                hit = True
+            if eligible(item):
+                pool.append(item)
+                if len(pool) >= settings.subset_max_pool:
+                    break
         if not pool:
             continue
-        if not hit and not any(c.party == key and c.multi and c.in_range for c in cands.values()):
-            pool = pool[: settings.subset_max_pool]
-            # subset_sums works on magnitudes; all entries here have the line's sign.
-            values = [abs(item.amount_forms(on)[0][0]) for item in pool]
-            bounds = sorted((abs(low), abs(high)))
-            for indexes in subset_sums(values, *bounds, max_entries=settings.subset_max_entries):
-                _add_multi(cands, key, [pool[i] for i in indexes], "sum", on, low, high)
-        if not hit and level != NO:
-            add_single(pool[0])
+        # subset_sums works on magnitudes; all entries here have the line's sign.
+        values = [abs(item.amount_forms(on)[0][0]) for item in pool]
+        bounds = sorted((abs(low), abs(high)))
+        for indexes in subset_sums(values, *bounds, max_entries=settings.subset_max_entries):
+            _add_multi(cands, key, [pool[i] for i in indexes], "sum", on, low, high)
+        if key in party_ev and party_ev[key].level != NO:
+            add_single(pool[0])  # NAV would offer every entry at Low; the oldest is the one to pay
 
     multis_in_range = {
         kind: sum(1 for c in cands.values() if c.multi and c.in_range and c.kind == kind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from banking.matching.index import IndexedEntry, MatchIndex, PartyKey, reference_key
 from banking.matching.model import Reason, StatementLine
@@ -44,6 +44,7 @@ BOOST_MULTIPLE_PARTIES = -20
 NAME_SHORTLIST = 15  # parties found by name tokens that are compared with rapidfuzz
 NAME_COMPARED = 5  # of those, the best few also get NAV's (slower) nearness
 NAME_FLOOR = 60  # below this rapidfuzz score a name is no evidence at all
+NAME_NEAR_PREFILTER = 85  # a structured name scoring less cannot have NAV nearness >= 95
 NAV_NEAR_FULL = 95  # NAV: nearness >= 95 -> Partially (Fully when the name is unique)
 NAV_NEAR_TEXT = 65  # NAV: nearness of the transaction text >= 65 -> Partially
 DOC_DIGITS_MAX_ENTRIES = 5  # a bare number found on more entries than this is noise (a year...)
@@ -230,7 +231,7 @@ def party_evidence(
             evidence.raise_level(FULLY if len(same_kind) == 1 else PARTIALLY)
 
     # Learned text: the user applied a line with this payer name / text to the party before.
-    text_key = learned_text_key(line.text, line.party_name)
+    text_key = learned_text_key(line.text, line.party_name) if ix.learned_text else ""
     if text_key:
         owners = ix.learned_text.get(text_key, ())
         for owner in owners:
@@ -276,31 +277,41 @@ def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKe
     if not query:
         return
     padded_query = f" {query} "
-    scored: list[tuple[int, PartyKey, bool, int]] = []  # (prefilter, party, exact, score)
-    for key in {*ix.parties_for_tokens(tokens, NAME_SHORTLIST), *extra}:
-        party_norm = ix.party_norm.get(key)
-        if not party_norm:
-            continue
-        if structured:
-            score = fuzz.token_sort_ratio(query, party_norm)
-            exact = query == party_norm
-        else:
-            score = fuzz.token_set_ratio(query, party_norm)
-            exact = f" {party_norm} " in padded_query
-        # A short payer name inside a longer firm name ('Fjord Handel' for 'Fjord Handel Bergen
-        # AS') scores low above but is what NAV's nearness sees; partial_ratio keeps it in.
-        prefilter = max(score, fuzz.partial_ratio(query, party_norm))
-        if prefilter >= NAME_FLOOR:
-            scored.append((int(prefilter), key, exact, int(score)))
-    if not scored:
-        return
-    scored.sort(key=lambda row: (-row[0], row[1]))
+    choices = {}
+    for key in ix.parties_for_tokens(tokens, NAME_SHORTLIST):
+        norm = ix.party_norm.get(key)
+        if norm:
+            choices[key] = norm
+    # WRatio (the best of ratio, partial and token ratios) only picks whom to look at closely.
+    picked = process.extract(
+        query, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=NAME_FLOOR, limit=NAME_COMPARED
+    )
+    prefilters = {key: int(score) for _norm, score, key in picked}
+    for key in extra - prefilters.keys():
+        norm = ix.party_norm.get(key)
+        if norm:
+            score = fuzz.WRatio(query, norm, processor=None)
+            if score >= NAME_FLOOR:
+                prefilters[key] = int(score)
     fits: dict[PartyKey, _NameFit] = {}
-    for _prefilter, key, exact, score in scored[:NAME_COMPARED]:
-        # NAV compares the raw strings (legal form included): first = the party name, the shorter.
-        # A structured name equal after normalization is Fully-worthy whatever the nearness.
-        near = 100 if (structured and exact) else nearness(ix.parties[key].name, raw)
-        fits[key] = _NameFit(score, near, exact)
+    for key, prefilter in prefilters.items():
+        norm = ix.party_norm[key]
+        if structured:
+            score = fuzz.token_sort_ratio(query, norm)
+            exact = query == norm
+        else:
+            score = fuzz.token_set_ratio(query, norm)
+            exact = f" {norm} " in padded_query
+        # NAV's nearness compares the raw strings (legal form included), the party name first.
+        # It only matters when it can reach 95 (structured) or 65 (text), which needs a high
+        # prefilter; a structured name equal after normalization is taken as 100.
+        if structured and exact:
+            near = 100
+        elif prefilter >= (NAV_NEAR_TEXT if not structured else NAME_NEAR_PREFILTER):
+            near = nearness(ix.parties[key].name, raw)
+        else:
+            near = 0
+        fits[key] = _NameFit(int(score), near, exact)
     if not fits:
         return
 

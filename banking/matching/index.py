@@ -35,6 +35,7 @@ _DUE_KEY = operator.attrgetter("due_key")
 # ('handel', 'bygg', 'transport'); it still counts in the similarity of the candidates found.
 RARE_TOKEN_MAX_PARTIES = 50
 COMMON_TOKEN_MAX_PARTIES = 500
+PARTY_LINEAR_MAX = 8  # a party with more open entries gets a sorted amount list of its own
 TYPO_MIN_LENGTH = 5  # tokens this long are also looked up with one character deleted
 
 
@@ -103,6 +104,18 @@ class _AmountIndex:
     items: list[tuple[IndexedEntry, bool]] = field(default_factory=list)  # (entry, discounted form)
 
 
+def _amount_index(items: Iterable[IndexedEntry]) -> _AmountIndex:
+    """Sorted amounts of `items`: each entry under its remaining amount and, with a discount
+    possible, under its remaining amount less the discount."""
+    rows: list[tuple[int, int, IndexedEntry, bool]] = []
+    for item in items:
+        rows.append((item.cents, item.seq, item, False))
+        if item.disc_cents:
+            rows.append((item.cents - item.disc_cents, item.seq, item, True))
+    rows.sort()  # by cents, then seq (unique, so entries are never compared)
+    return _AmountIndex([row[0] for row in rows], [(row[2], row[3]) for row in rows])
+
+
 @dataclass(slots=True)
 class MatchIndex:
     entries: list[IndexedEntry]
@@ -125,6 +138,7 @@ class MatchIndex:
     learned_text: dict[str, set[PartyKey]]
     lcy_code: str
     _unique: dict[PartyKey, bool] = field(default_factory=dict)
+    _party_amounts: dict[PartyKey, _AmountIndex] = field(default_factory=dict)
 
     # --- amounts ---------------------------------------------------------------------------
 
@@ -155,6 +169,28 @@ class MatchIndex:
                     seen.add(item.seq)
                     break
         return found, False
+
+    def party_entries_in_range(
+        self, key: PartyKey, low: int, high: int, on: date, currency: str
+    ) -> list[IndexedEntry]:
+        """The party's entries whose applicable amount on `on` lies in [low, high] cents.
+
+        A party with many open entries gets its own sorted amount list (built on first use).
+        """
+        items = self.party_entries.get(key, ())
+        if len(items) > PARTY_LINEAR_MAX:
+            index = self._party_amounts.get(key)
+            if index is None:
+                index = self._party_amounts[key] = _amount_index(items)
+            start = bisect.bisect_left(index.keys, low)
+            stop = bisect.bisect_right(index.keys, high)
+            items = list(dict.fromkeys(index.items[position][0] for position in range(start, stop)))
+        return [
+            item for item in items
+            if item.posting_date <= on and item.currency == currency
+            and item.cents * low >= 0 and item.cents * high >= 0
+            and any(low <= form[0] <= high for form in item.amount_forms(on))
+        ]
 
     # --- names -----------------------------------------------------------------------------
 
@@ -265,7 +301,7 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
     by_doc_digits: dict[str, list[IndexedEntry]] = defaultdict(list)
     by_ext: dict[str, list[IndexedEntry]] = defaultdict(list)
     by_ext_digits: dict[str, list[IndexedEntry]] = defaultdict(list)
-    amount_rows: dict[str, list[tuple[int, int, IndexedEntry, bool]]] = defaultdict(list)
+    by_kind: dict[str, list[IndexedEntry]] = defaultdict(list)
     for item in indexed:
         entry = item.entry
         party_entries[item.party].append(item)
@@ -286,17 +322,12 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
                 key = digits_key(number)
                 if key:
                     digits[key].append(item)
-        amount_rows[item.kind].append((item.cents, item.seq, item, False))
-        if item.disc_cents:
-            amount_rows[item.kind].append((item.cents - item.disc_cents, item.seq, item, True))
+        by_kind[item.kind].append(item)
     for items in party_entries.values():
         if len(items) > 1:
             items.sort(key=_DUE_KEY)
 
-    amounts: dict[str, _AmountIndex] = {}
-    for kind, rows in amount_rows.items():
-        rows.sort()  # by cents, then seq (unique, so entries are never compared)
-        amounts[kind] = _AmountIndex([row[0] for row in rows], [(row[2], row[3]) for row in rows])
+    amounts = {kind: _amount_index(items) for kind, items in by_kind.items()}
 
     by_bank: dict[str, list[PartyKey]] = defaultdict(list)
     party_norm: dict[PartyKey, str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -219,7 +219,7 @@ class RowChecker:
             if not value:
                 self.fail(row, column, REQUIRED)
             else:
-                self.fail(row, column, NOT_A_CHOICE % {"value": row[column], "choices": ", ".join(c or "blank" for c in choices)})
+                self.fail(row, column, NOT_A_CHOICE % {"value": row[column], "choices": ", ".join(choices)})
             return None
         return value
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -8,7 +9,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from banking.models import BalSourceType, TextToAccountMapping
-from receivables.company import ensure_bank_account
 from receivables.models import (
     BankAccount,
     Currency,
@@ -19,8 +19,8 @@ from receivables.models import (
     Vendor,
     VendorBankAccount,
 )
-from tests.posting_helpers import payment_line
 from receivables.posting import post
+from tests.posting_helpers import payment_line
 
 CUSTOMER_HEADER = (
     "no,name,org_no,iban,bank_account_no,email,country_code,currency_code,payment_terms_code,customer_posting_group\n"
@@ -226,8 +226,6 @@ class BankAccountImportTests:
         assert (nbank.name, nbank.posting_group.code, nbank.bank_account_no) == ("Nordbank ASA", "BANK", "15031234567")
 
     def test_the_currency_of_a_bank_account_with_entries_cannot_change(self, tmp_path, fjord, ledger_ok):
-        from datetime import date
-
         Currency.objects.create(code="EUR")
         post([payment_line(fjord, "PAY-1", "-100.00", date(2026, 1, 5))])
         path = write(tmp_path, "banks.csv", "no,name,currency_code\nNBANK,Nordbank,EUR\n")

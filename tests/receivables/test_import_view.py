@@ -98,6 +98,26 @@ class ImportDataPageTests:
         assert '<td>customers.csv</td><td class="num">3</td><td class="mono">name</td>' in html
         assert not Customer.objects.exists()
 
+    def test_htmx_gets_the_fragment_with_the_errors(self, client, master_data_user, company, url):
+        client.force_login(master_data_user)
+        response = client.post(
+            url, {"kind": "customers", "file": upload("customers.csv", "no,name\nK1,\n")}, headers={"HX-Request": "true"}
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith('<div id="import-data">') and "<html" not in html
+        assert "customers.csv" in html and "This field cannot be blank." in html
+        assert not Customer.objects.exists()
+
+    def test_htmx_success_redirects_the_whole_page(self, client, master_data_user, company, url):
+        client.force_login(master_data_user)
+        response = client.post(
+            url, {"kind": "customers", "file": upload("customers.csv", "no,name\nK1,Fisk AS\n")},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200 and response["HX-Redirect"] == url
+        assert Customer.objects.get(no="K1").name == "Fisk AS"
+
     def test_it_refuses_a_file_that_is_not_utf8(self, client, master_data_user, company, url):
         client.force_login(master_data_user)
         response = client.post(url, {"kind": "customers", "file": upload("kunder.csv", "no,name\nK1,Ørsta AS\n".encode("cp1252"))})

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from receivables.imports import ImportRejected
 from receivables.imports.cli import read_file, reject
@@ -33,8 +34,10 @@ class Command(BaseCommand):
                    result={"imported": 0, "created": 0, "updated": 0})
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json()))
-        verb = "Checked" if result.dry_run else "Imported"
-        self.stderr.write(
-            f"{verb} {result.imported} {options['kind'].replace('_', ' ')} from {name}: "
-            f"{result.created} new, {result.updated} updated."
-        )
+        values = {"count": result.imported, "kind": options["kind"].replace("_", " "), "file": name,
+                  "created": result.created, "updated": result.updated}
+        if result.dry_run:
+            message = _("Checked %(count)s %(kind)s from %(file)s: %(created)s new, %(updated)s updated.")
+        else:
+            message = _("Imported %(count)s %(kind)s from %(file)s: %(created)s new, %(updated)s updated.")
+        self.stderr.write(message % values)

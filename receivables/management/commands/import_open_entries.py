@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from receivables.imports import ImportRejected
 from receivables.imports.cli import read_file, reject
@@ -40,7 +41,9 @@ class Command(BaseCommand):
                    result={"imported": 0, "created": 0, "updated": 0, "transactions": 0})
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(with_transactions=True)))
-        verb = "Checked" if result.dry_run else "Imported"
-        self.stderr.write(
-            f"{verb} {result.imported} open entries from {name} in {result.transactions} transactions."
-        )
+        values = {"count": result.imported, "file": name, "transactions": result.transactions}
+        if result.dry_run:
+            message = _("Checked %(count)s open entries from %(file)s in %(transactions)s transactions.")
+        else:
+            message = _("Imported %(count)s open entries from %(file)s in %(transactions)s transactions.")
+        self.stderr.write(message % values)
