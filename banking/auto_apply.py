@@ -37,6 +37,7 @@ from banking.models import (
     PaymentApplicationRule,
     TextToAccountMapping,
 )
+from receivables.posting.writer import update_rows
 from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
 KEPT = {MatchConfidence.MANUAL, MatchConfidence.ACCEPTED}
@@ -180,9 +181,8 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
                 applications=data["applications"], candidates=data.get("candidates", []),
                 reasons=data.get("reasons", []),
             ))
-        BankAccReconciliationLine.objects.bulk_update(
-            to_match, ["account_type", "account_no", "match_confidence", "match_quality", "applied_amount"],
-            batch_size=2000)
+        update_rows(BankAccReconciliationLine, to_match,
+                    ["account_type", "account_no", "match_confidence", "match_quality", "applied_amount"])
         AppliedPaymentEntry.objects.bulk_create(applications, batch_size=2000)
         MatchDecision.objects.bulk_create(records, batch_size=2000)
     return AutoApplyResult(lines=len(to_match), applied=applied, decisions=decisions)

@@ -16,6 +16,7 @@ from banking.models import BankAccReconciliation, BankAccReconciliationLine, Mat
 from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
 from receivables.posting import PostingError, PostingResult, post
 from receivables.posting.parties import KINDS
+from receivables.posting.writer import update_rows
 
 NOTHING_TO_POST = _("There is nothing to post.")
 NOT_APPLIED = _("The line with transaction date %(date)s and transaction text '%(text)s' is not applied. You must "
@@ -54,10 +55,10 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         lines = lines_to_post(journal, accepted_only=accepted_only)
         check_lines(lines)
         bank = journal.bank_account
+        _mark_entries(journal, lines)
         journal_lines = []
         for line in lines:
             applies_to_id = f"PRJ{journal.pk}-{line.line_no}"
-            _mark_entries(line, applies_to_id)
             is_party = line.account_type in KINDS
             refund = (line.account_type == AccountType.CUSTOMER and line.statement_amount < 0) or (
                 line.account_type == AccountType.VENDOR and line.statement_amount > 0)
@@ -85,9 +86,8 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
                 entry.statement_no = journal.statement_no
                 entry.statement_line_no = line.line_no
         if reconcile:
-            BankAccountLedgerEntry.objects.bulk_update(
-                result.bank_entries, ["open", "remaining_amount", "statement_status", "statement_no",
-                                      "statement_line_no"])
+            update_rows(BankAccountLedgerEntry, result.bank_entries,
+                        ["open", "remaining_amount", "statement_status", "statement_no", "statement_line_no"])
         BankAccReconciliationLine.objects.filter(pk__in=[line.pk for line in lines]).update(
             posted=True, reconciled=reconcile)
         total = sum((line.statement_amount for line in lines), Decimal(0))
@@ -101,20 +101,27 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         return result
 
 
-def _mark_entries(line: BankAccReconciliationLine, applies_to_id: str) -> None:
-    """Give the line's target entries its applies-to ID and amount to apply, as Apply Entries does."""
-    applications = list(line.applications.all())
-    if not applications:
-        return
-    kind = KINDS[line.account_type]
-    entries = {e.pk: e for e in kind.entry_model.objects.select_for_update().filter(
-        pk__in=[a.applies_to_entry_no for a in applications])}
-    for application in applications:
-        entry = entries[application.applies_to_entry_no]
-        sign = 1 if entry.remaining_amount > 0 else -1
-        # Paying the rest after the discount closes the entry: let the engine take it in full and grant the
-        # discount (it checks the dates); anything less is a partial payment of that amount.
-        covers = application.applied_amount + application.applied_pmt_discount >= abs(entry.remaining_amount)
-        entry.amount_to_apply = entry.remaining_amount if covers else sign * application.applied_amount
-        entry.applies_to_id = applies_to_id
-        entry.save(update_fields=["applies_to_id", "amount_to_apply"])
+def _mark_entries(journal: BankAccReconciliation, lines: list[BankAccReconciliationLine]) -> None:
+    """Give each line's target entries its applies-to ID and amount to apply, as Apply Entries does.
+
+    One read and one batched write per ledger, however many lines the statement has.
+    """
+    wanted: dict[str, list[tuple[BankAccReconciliationLine, object]]] = {}
+    for line in lines:
+        for application in line.applications.all():
+            wanted.setdefault(line.account_type, []).append((line, application))
+    for account_type, pairs in wanted.items():
+        kind = KINDS[account_type]
+        entries = kind.entry_model.objects.select_for_update().in_bulk(
+            [application.applies_to_entry_no for _line, application in pairs])
+        changed = []
+        for line, application in pairs:
+            entry = entries[application.applies_to_entry_no]
+            sign = 1 if entry.remaining_amount > 0 else -1
+            # Paying the rest after the discount closes the entry: let the engine take it in full and grant
+            # the discount (it checks the dates); anything less is a partial payment of that amount.
+            covers = application.applied_amount + application.applied_pmt_discount >= abs(entry.remaining_amount)
+            entry.amount_to_apply = entry.remaining_amount if covers else sign * application.applied_amount
+            entry.applies_to_id = f"PRJ{journal.pk}-{line.line_no}"
+            changed.append(entry)
+        update_rows(kind.entry_model, changed, ["applies_to_id", "amount_to_apply"])

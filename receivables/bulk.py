@@ -42,3 +42,27 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, chunk: int = 5000) -> int:
+    """INSERT unsaved model instances with one prepared statement; their primary keys are NOT set.
+
+    For rows nothing in the same run needs the key of (G/L entries, detailed entries). Foreign keys to
+    rows saved earlier in the run are resolved as bulk_create would, and auto_now_add fields are filled.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), chunk):
+            batch = []
+            for obj in objs[start:start + chunk]:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                batch.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

@@ -19,6 +19,7 @@ from banking.matching.normalize import (
     IBAN,
     bank_keys,
     doc_keys_in_text,
+    is_specific_text_key,
     learned_text_key,
     name_tokens,
     nearness,
@@ -32,7 +33,6 @@ NO = "no"
 LEVEL_RANK = {NO: 0, PARTIALLY: 1, FULLY: 2}
 
 # Boosts: they order candidates whose rule score is equal (the matrix alone decides confidence).
-BOOST_KID = 40
 BOOST_DOC = {"kid": 40, "rf": 40, "doc": 20, "ext": 15, "doc_digits": 10, "ext_digits": 8}
 BOOST_IBAN = 25
 BOOST_ACCOUNT = 20
@@ -41,9 +41,11 @@ BOOST_LEARNED_TEXT = 10
 BOOST_NAME_EXACT = 15
 BOOST_MULTIPLE_PARTIES = -20
 
-NAME_SHORTLIST = 15  # parties found by name tokens that are compared with rapidfuzz
-NAME_COMPARED = 5  # of those, the best few also get NAV's (slower) nearness
+NAME_SHORTLIST = 12  # parties found by name tokens that are compared with rapidfuzz
+NAME_COMPARED = 3  # of those, the best few also get NAV's (slower) nearness
 NAME_FLOOR = 60  # below this rapidfuzz score a name is no evidence at all
+SHORT_NAME = 6  # normalized names shorter than this count in free text only as whole words
+SHORT_NAME_CAP = 80
 NAME_NEAR_PREFILTER = 85  # a structured name scoring less cannot have NAV nearness >= 95
 NAV_NEAR_FULL = 95  # NAV: nearness >= 95 -> Partially (Fully when the name is unique)
 NAV_NEAR_TEXT = 65  # NAV: nearness of the transaction text >= 65 -> Partially
@@ -123,10 +125,12 @@ def entry_evidence(
         key = reference.value.upper()
         if (kind, key) not in references:
             references.append((kind, key))
-    reference_keys = set()
+    reference_keys = set()  # references that are KIDs we issued: their digits are no doc. no.
     for kind, key in references:
-        reference_keys.add(key)
-        for item in ix.by_reference.get(key, ()):
+        issued = ix.by_reference.get(key, ())
+        if issued:
+            reference_keys.add(key)
+        for item in issued:
             label = "KID" if kind == "kid" else "RF reference"
             add(
                 item,
@@ -180,9 +184,19 @@ def entry_evidence(
 
 
 def party_evidence(
-    line: StatementLine, ix: MatchIndex, text: str, settings, extra_parties: set[PartyKey]
+    line: StatementLine,
+    ix: MatchIndex,
+    text: str,
+    settings,
+    extra_parties: set[PartyKey],
+    *,
+    search_names: bool = True,
 ) -> dict[PartyKey, PartyEvidence]:
-    """Account, learned and name evidence for the parties the line points to (and `extra_parties`)."""
+    """Account, learned and name evidence for the parties the line points to (and `extra_parties`).
+
+    With `search_names` off (the line carries a KID that settles an entry) the payer name is
+    only compared with the parties already found, not looked up among all parties.
+    """
     result: dict[PartyKey, PartyEvidence] = {}
 
     def get(key: PartyKey) -> PartyEvidence:
@@ -230,10 +244,13 @@ def party_evidence(
             same_kind = [other for other in ix.learned_bank[bank_key] if other[0] == owner[0]]
             evidence.raise_level(FULLY if len(same_kind) == 1 else PARTIALLY)
 
-    # Learned text: the user applied a line with this payer name / text to the party before.
-    text_key = learned_text_key(line.text, line.party_name) if ix.learned_text else ""
-    if text_key:
+    # Learned text: the user applied a line with this text (or payer name) to the party before.
+    # A key learned for several parties says nothing; nor does a generic one ('Betaling').
+    keys = {learned_text_key(line.text), learned_text_key("", line.party_name)} if ix.learned_text else ()
+    for text_key in keys:
         owners = ix.learned_text.get(text_key, ())
+        if len(owners) != 1 or not is_specific_text_key(text_key):
+            continue
         for owner in owners:
             evidence = get(owner)
             evidence.identity = True
@@ -245,7 +262,7 @@ def party_evidence(
                 {"text_key": text_key, "party_no": owner[1], "kind": owner[0]},
             ))
 
-    _name_evidence(line, ix, text, settings, extra_parties | set(result), get)
+    _name_evidence(line, ix, text, settings, extra_parties | set(result), get, search_names)
     return result
 
 
@@ -269,7 +286,9 @@ class _NameFit:
     exact: bool
 
 
-def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKey], get) -> None:
+def _name_evidence(
+    line, ix: MatchIndex, text: str, settings, extra: set[PartyKey], get, search: bool
+) -> None:
     structured = bool(line.party_name.strip())
     raw = line.party_name if structured else text
     tokens = name_tokens(raw) if structured else text_tokens(raw)
@@ -277,16 +296,19 @@ def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKe
     if not query:
         return
     padded_query = f" {query} "
-    choices = {}
-    for key in ix.parties_for_tokens(tokens, NAME_SHORTLIST):
-        norm = ix.party_norm.get(key)
-        if norm:
-            choices[key] = norm
-    # WRatio (the best of ratio, partial and token ratios) only picks whom to look at closely.
-    picked = process.extract(
-        query, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=NAME_FLOOR, limit=NAME_COMPARED
-    )
-    prefilters = {key: int(score) for _norm, score, key in picked}
+    prefilters: dict[PartyKey, int] = {}
+    if search:
+        choices = {}
+        for key in ix.parties_for_tokens(tokens, NAME_SHORTLIST):
+            norm = ix.party_norm.get(key)
+            if norm:
+                choices[key] = norm
+        # WRatio (the best of ratio, partial and token ratios) only picks whom to look at closely.
+        picked = process.extract(
+            query, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=NAME_FLOOR,
+            limit=NAME_COMPARED,
+        )
+        prefilters = {key: int(score) for _norm, score, key in picked}
     for key in extra - prefilters.keys():
         norm = ix.party_norm.get(key)
         if norm:
@@ -298,10 +320,19 @@ def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKe
         norm = ix.party_norm[key]
         if structured:
             score = fuzz.token_sort_ratio(query, norm)
-            exact = query == norm
+            exact = score == 100  # the same words, in any order
         else:
-            score = fuzz.token_set_ratio(query, norm)
+            # How much of the party's name the text contains (not the reverse: a text that is
+            # part of a longer name does not name that party).
             exact = f" {norm} " in padded_query
+            if exact:
+                score = 100
+            elif len(norm) <= len(query):
+                score = fuzz.partial_ratio(norm, query)
+                if len(norm) < SHORT_NAME:
+                    score = min(score, SHORT_NAME_CAP)  # 'berg' inside 'bergen' is no evidence
+            else:
+                score = fuzz.ratio(norm, query)
         # NAV's nearness compares the raw strings (legal form included), the party name first.
         # It only matters when it can reach 95 (structured) or 65 (text), which needs a high
         # prefilter; a structured name equal after normalization is taken as 100.
@@ -346,8 +377,13 @@ def _name_evidence(line, ix: MatchIndex, text: str, settings, extra: set[PartyKe
             # an exact fit after normalization (legal form, case, word order). In free text an
             # exact fit of the normalized name stays Partially (spec scenario 23: "Fjord Handel"
             # in the text for "Fjord Handel AS" is nearness 80, Partially).
-            nav_fully = fit.near >= NAV_NEAR_FULL and ix.is_nav_unique(key)
-            if key == sole and (nav_fully or (structured and fit.exact)):
+            # Beyond NAV: nearness alone is not enough for Fully, the names must also be similar
+            # as wholes ('NINA KRISTOFFERSEN' is all inside 'Nina Kristoffersen Interior AS',
+            # nearness 100, but names another party as likely as that one).
+            if key == sole and (
+                (structured and fit.exact)
+                or (fit.near >= NAV_NEAR_FULL and fit.score >= threshold and ix.is_nav_unique(key))
+            ):
                 level = FULLY
             evidence = get(key)
             evidence.identity = True

@@ -24,19 +24,19 @@ from banking.matching.normalize import (
     bank_keys,
     digits_key,
     doc_key,
+    learned_text_key,
     name_tokens,
-    normalize_name,
 )
 
 PartyKey = tuple[str, str]  # (kind, no)
 _DUE_KEY = operator.attrgetter("due_key")
 
 # A name token shared by more parties than this does not bring in candidates on its own
-# ('handel', 'bygg', 'transport'); it still counts in the similarity of the candidates found.
+# ('handel', 'bygg', 'transport'), only together with another word of the name.
 RARE_TOKEN_MAX_PARTIES = 50
-COMMON_TOKEN_MAX_PARTIES = 500
+PAIR_MAX_PARTIES = 60  # two common words shared by more names than this say too little
 PARTY_LINEAR_MAX = 8  # a party with more open entries gets a sorted amount list of its own
-TYPO_MIN_LENGTH = 5  # tokens this long are also looked up with one character deleted
+TYPO_MIN_LENGTH = 4  # tokens this long are also looked up with one character deleted
 
 
 def cents(amount) -> int:
@@ -62,11 +62,14 @@ class IndexedEntry:
         "posting_date", "due_key", "currency",
     )
 
-    def __init__(self, entry: OpenEntry, seq: int, lcy_code: str) -> None:
+    def __init__(
+        self, entry: OpenEntry, seq: int, lcy_code: str, shared_keys: dict[PartyKey, PartyKey]
+    ) -> None:
         self.entry = entry
         self.seq = seq
         self.kind = entry.kind
-        self.party: PartyKey = (entry.kind, entry.party_no)
+        party = (entry.kind, entry.party_no)
+        self.party: PartyKey = shared_keys.setdefault(party, party)
         self.cents = cents(entry.remaining_amount)
         disc = cents(entry.remaining_pmt_disc_possible) if entry.pmt_discount_date else 0
         # A discount larger than the remaining amount or of the other sign is not usable.
@@ -75,11 +78,11 @@ class IndexedEntry:
         self.disc_cents = disc
         self.disc_date = entry.pmt_discount_date
         tolerance = entry.pmt_disc_tolerance_date
-        self.tol_date = max(tolerance, entry.pmt_discount_date) if (tolerance and disc) else self.disc_date
+        self.tol_date = max(tolerance, self.disc_date) if (tolerance and disc) else self.disc_date
         self.posting_date = entry.posting_date
         self.due_key = (entry.due_date or entry.posting_date, entry.entry_no)
         currency = entry.currency.upper()
-        self.currency = "" if currency == lcy_code.upper() else currency
+        self.currency = "" if currency == lcy_code else currency
 
     def amount_forms(self, on: date) -> tuple[tuple[int, int], ...]:
         """(applicable cents, discount cents) pairs a payment on `on` may settle this entry with.
@@ -104,6 +107,12 @@ class _AmountIndex:
     items: list[tuple[IndexedEntry, bool]] = field(default_factory=list)  # (entry, discounted form)
 
 
+def _best(scores: dict[PartyKey, float], limit: int) -> list[PartyKey]:
+    if len(scores) <= limit:
+        return list(scores)
+    return heapq.nlargest(limit, scores, key=scores.__getitem__)
+
+
 def _amount_index(items: Iterable[IndexedEntry]) -> _AmountIndex:
     """Sorted amounts of `items`: each entry under its remaining amount and, with a discount
     possible, under its remaining amount less the discount."""
@@ -118,6 +127,12 @@ def _amount_index(items: Iterable[IndexedEntry]) -> _AmountIndex:
 
 @dataclass(slots=True)
 class MatchIndex:
+    """The open entries, parties, mappings and hints of one company, ready for matching.
+
+    Build it with `build_index`; it can serve several statements as long as the rows it was
+    built from do not change (it keeps small caches filled on first use).
+    """
+
     entries: list[IndexedEntry]
     by_entry_no: dict[int, IndexedEntry]
     parties: dict[PartyKey, Party]
@@ -131,6 +146,7 @@ class MatchIndex:
     amounts: dict[str, _AmountIndex]  # per kind
     party_norm: dict[PartyKey, str]
     token_parties: dict[str, frozenset[PartyKey]]
+    name_pairs: dict[tuple[str, str], list[PartyKey]]  # neighbouring name words (sorted) -> parties
     deletions: dict[str, list[str]]  # token with one character deleted -> tokens
     by_norm_name: dict[str, list[PartyKey]]
     mappings: list[tuple[str, TextMapping]]  # upper-case text, longest first
@@ -208,11 +224,12 @@ class MatchIndex:
         return list(found)
 
     def parties_for_tokens(self, tokens: Sequence[str], limit: int = 15) -> list[PartyKey]:
-        """Parties whose name shares a rare word, or two words, with `tokens`; best first.
+        """Parties whose name shares a rare word, or two neighbouring words, with `tokens`.
 
-        A word on at most RARE_TOKEN_MAX_PARTIES names brings in its parties; two common words
-        bring in the parties having both (set intersections, no scan). Misspelt words are
-        looked up through their one-deletion variants.
+        A word on at most RARE_TOKEN_MAX_PARTIES names brings in its parties; two neighbouring
+        words (either order) are one lookup in the word-pair table. Only when neither finds
+        anyone, parties having any two of the words are looked for (set intersections), which
+        also covers misspelt words (looked up through their one-deletion variants). No scan.
         """
         postings: list[tuple[float, frozenset[PartyKey]]] = []
         for token in dict.fromkeys(tokens):
@@ -231,20 +248,25 @@ class MatchIndex:
             if len(parties) <= RARE_TOKEN_MAX_PARTIES:
                 for party in parties:
                     scores[party] = scores.get(party, 0.0) + weight
+        # Two neighbouring words, in either order: one lookup in the word-pair table.
+        for first, second in zip(tokens, tokens[1:]):
+            parties = self.name_pairs.get((first, second) if first < second else (second, first))
+            if parties and len(parties) <= PAIR_MAX_PARTIES:
+                for party in parties:
+                    scores[party] = scores.get(party, 0.0) + 1.0
+        if scores:
+            return _best(scores, limit)
+        # Misspelt or scattered words: parties having two of the (common) words.
         for first in range(len(postings)):
             for second in range(first + 1, len(postings)):
                 (weight_a, a), (weight_b, b) = postings[first], postings[second]
-                if len(a) <= RARE_TOKEN_MAX_PARTIES and len(b) <= RARE_TOKEN_MAX_PARTIES:
-                    continue  # already counted
                 both = a & b
-                if len(both) <= COMMON_TOKEN_MAX_PARTIES:
+                if len(both) <= PAIR_MAX_PARTIES:
                     for party in both:
                         scores[party] = scores.get(party, 0.0) + weight_a + weight_b
-        if not scores and len(postings) == 1 and len(postings[0][1]) <= 2 * RARE_TOKEN_MAX_PARTIES:
+        if not scores and len(postings) == 1 and len(postings[0][1]) <= PAIR_MAX_PARTIES:
             return list(postings[0][1])[:limit]
-        if len(scores) <= limit:
-            return list(scores)
-        return heapq.nlargest(limit, scores, key=scores.__getitem__)
+        return _best(scores, limit)
 
     def is_nav_unique(self, key: PartyKey) -> bool:
         """NAV's "name is unique": no other party of the same kind has a name containing this one.
@@ -292,8 +314,15 @@ def build_index(
 
 
 def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex:
-    indexed = [IndexedEntry(entry, seq, lcy_code) for seq, entry in enumerate(entries)]
     party_map = {(party.kind, party.no): party for party in parties}
+    shared_keys: dict[PartyKey, PartyKey] = {key: key for key in party_map}  # one tuple per party
+    lcy = lcy_code.upper()
+    # An entry with nothing remaining cannot be applied (and would sit in every range at 0).
+    indexed = [
+        IndexedEntry(entry, seq, lcy, shared_keys)
+        for seq, entry in enumerate(entries)
+        if entry.remaining_amount
+    ]
 
     party_entries: dict[PartyKey, list[IndexedEntry]] = defaultdict(list)
     by_reference: dict[str, list[IndexedEntry]] = defaultdict(list)
@@ -302,27 +331,33 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
     by_ext: dict[str, list[IndexedEntry]] = defaultdict(list)
     by_ext_digits: dict[str, list[IndexedEntry]] = defaultdict(list)
     by_kind: dict[str, list[IndexedEntry]] = defaultdict(list)
-    for item in indexed:
+    for item in indexed:  # the hot loop of the build: kept flat
         entry = item.entry
         party_entries[item.party].append(item)
-        if entry.payment_reference:
-            key = reference_key(entry.payment_reference)
+        by_kind[item.kind].append(item)
+        reference = entry.payment_reference
+        if reference:
+            key = reference_key(reference)
             if len(key) >= 2:
                 by_reference[key].append(item)
-        for number, exact, digits in (
-            (entry.document_no, by_doc, by_doc_digits),
-            (entry.external_document_no, by_ext, by_ext_digits),
-        ):
-            if not number:
-                continue
+        number = entry.document_no
+        if number:
             key = doc_key(number)
             if key:
-                exact[key].append(item)
-            if not key.isdigit():  # an all-digit number is found through `exact` already
+                by_doc[key].append(item)
+            if not key.isdigit():  # an all-digit number is found through `by_doc` already
                 key = digits_key(number)
                 if key:
-                    digits[key].append(item)
-        by_kind[item.kind].append(item)
+                    by_doc_digits[key].append(item)
+        number = entry.external_document_no
+        if number:
+            key = doc_key(number)
+            if key:
+                by_ext[key].append(item)
+            if not key.isdigit():
+                key = digits_key(number)
+                if key:
+                    by_ext_digits[key].append(item)
     for items in party_entries.values():
         if len(items) > 1:
             items.sort(key=_DUE_KEY)
@@ -333,6 +368,7 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
     party_norm: dict[PartyKey, str] = {}
     token_parties: dict[str, list[PartyKey]] = defaultdict(list)
     by_norm_name: dict[str, list[PartyKey]] = defaultdict(list)
+    name_pairs: dict[tuple[str, str], list[PartyKey]] = defaultdict(list)
     for key, party in party_map.items():
         for account in (*party.ibans, *party.account_nos):
             for bank_key, _how in bank_keys(account):
@@ -345,6 +381,10 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
             by_norm_name[norm].append(key)
         for token in set(tokens):
             token_parties[token].append(key)
+        for first, second in zip(tokens, tokens[1:]):
+            pair = (first, second) if first < second else (second, first)
+            if key not in name_pairs[pair]:
+                name_pairs[pair].append(key)
 
     deletions: dict[str, list[str]] = defaultdict(list)
     for token in token_parties:
@@ -360,7 +400,7 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
             for bank_key, _how in bank_keys(hint.payer_iban_or_account):
                 learned_bank[bank_key].add(key)
         if hint.text_key:
-            learned_text[normalize_name(hint.text_key)].add(key)
+            learned_text[learned_text_key(hint.text_key)].add(key)
 
     return MatchIndex(
         entries=indexed,
@@ -376,11 +416,16 @@ def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex
         amounts=amounts,
         party_norm=party_norm,
         token_parties={token: frozenset(keys) for token, keys in token_parties.items()},
+        name_pairs=dict(name_pairs),
         deletions=dict(deletions),
         by_norm_name=dict(by_norm_name),
         mappings=sorted(
-            ((mapping.mapping_text.strip().upper(), mapping) for mapping in mappings if mapping.mapping_text.strip()),
-            key=lambda item: -len(item[0]),
+            (
+                (mapping.mapping_text.strip().upper(), mapping)
+                for mapping in mappings
+                if mapping.mapping_text.strip()
+            ),
+            key=lambda item: -len(item[0]),  # the longest (most specific) text first
         ),
         learned_bank=dict(learned_bank),
         learned_text=dict(learned_text),

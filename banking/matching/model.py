@@ -199,7 +199,7 @@ class Reason:
 
     code: str
     text: str
-    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,11 +72,18 @@ def text_tokens(text: str) -> list[str]:
 def learned_text_key(text: str, party_name: str = "") -> str:
     """The key a manual application is remembered by (`LearnedHint.text_key`).
 
-    The payer's name when the bank gave one, else the text without numbers (which change from
-    payment to payment); legal forms, case and punctuation do not matter.
+    The payer's name when one is given, else the text, without numbers (which change from
+    payment to payment); legal forms, case and punctuation do not matter. The engine looks a
+    line up under both its text and its payer name, so either may be stored.
     """
     source = party_name if party_name.strip() else text
     return " ".join(text_tokens(source))
+
+
+def is_specific_text_key(key: str) -> bool:
+    """A learned text must say more than 'Betaling' or 'Overforing': one word that is not a
+    payment word, of three letters or more."""
+    return any(len(token) >= 3 and token not in STOPWORDS for token in key.split())
 
 
 # --- bank accounts -----------------------------------------------------------------------------
@@ -192,21 +199,18 @@ def nearness(first: str, second: str, threshold: int = NEARNESS_THRESHOLD) -> in
 def _longest_common_substring(first: str, second: str, threshold: int) -> str:
     """Longest substring of `first` found in `second` with >= threshold characters, else ''.
 
-    Every common substring of >= threshold characters starts with a common threshold-gram, so
-    only positions with one are extended; extension stops at the first miss (a longer string
-    cannot occur when its prefix does not).
+    The earliest in `first` among equally long ones (as NAV). Each start position only asks
+    whether a substring longer than the best so far occurs (str `in`, in C), so the work is
+    about one search per character of `first` plus the extensions.
     """
-    if len(first) < threshold or len(second) < threshold:
-        return ""
-    grams = {second[i : i + threshold] for i in range(len(second) - threshold + 1)}
     best_start, best_length = -1, threshold - 1
     limit = len(first)
-    for start in range(limit - threshold + 1):
-        if first[start : start + threshold] not in grams:
-            continue
-        length = threshold
-        while start + length < limit and first[start : start + length + 1] in second:
-            length += 1
-        if length > best_length:
+    start = 0
+    while start + best_length < limit:
+        length = best_length + 1
+        if first[start : start + length] in second:
+            while start + length < limit and first[start : start + length + 1] in second:
+                length += 1
             best_start, best_length = start, length
+        start += 1
     return first[best_start : best_start + best_length] if best_start >= 0 else ""
