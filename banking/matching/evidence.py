@@ -229,7 +229,10 @@ def party_evidence(
                 _mark_ambiguous(evidence, ix, same_kind, f"payer {label} {bank_key}")
             else:
                 evidence.raise_level(FULLY)
-        for owner in ix.learned_bank.get(bank_key, ()):
+        learned = ix.learned_bank.get(bank_key, ())
+        # An account users applied to several parties is a shared one (a payment service, a
+        # parent company): it identifies none of them.
+        for owner in learned if len(learned) == 1 else ():
             if (owner, "learned") in seen_accounts:
                 continue
             seen_accounts.add((owner, "learned"))
@@ -241,12 +244,13 @@ def party_evidence(
                 f"Payments from account {bank_key} were applied to {describe(ix, owner)} before",
                 {"account": bank_key, "party_no": owner[1], "kind": owner[0]},
             ))
-            same_kind = [other for other in ix.learned_bank[bank_key] if other[0] == owner[0]]
-            evidence.raise_level(FULLY if len(same_kind) == 1 else PARTIALLY)
+            evidence.raise_level(FULLY)
 
     # Learned text: the user applied a line with this text (or payer name) to the party before.
     # A key learned for several parties says nothing; nor does a generic one ('Betaling').
-    keys = {learned_text_key(line.text), learned_text_key("", line.party_name)} if ix.learned_text else ()
+    keys = (
+        {learned_text_key(line.text), learned_text_key("", line.party_name)} if ix.learned_text else ()
+    )
     for text_key in keys:
         owners = ix.learned_text.get(text_key, ())
         if len(owners) != 1 or not is_specific_text_key(text_key):

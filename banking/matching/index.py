@@ -59,7 +59,7 @@ class IndexedEntry:
 
     __slots__ = (
         "entry", "seq", "kind", "party", "cents", "disc_cents", "disc_date", "tol_date",
-        "posting_date", "due_key", "currency",
+        "posting_date", "due_key", "currency", "plain",
     )
 
     def __init__(
@@ -83,6 +83,7 @@ class IndexedEntry:
         self.due_key = (entry.due_date or entry.posting_date, entry.entry_no)
         currency = entry.currency.upper()
         self.currency = "" if currency == lcy_code else currency
+        self.plain = ((self.cents, 0),)  # amount_forms without a discount, built once
 
     def amount_forms(self, on: date) -> tuple[tuple[int, int], ...]:
         """(applicable cents, discount cents) pairs a payment on `on` may settle this entry with.
@@ -98,7 +99,7 @@ class IndexedEntry:
             if on <= self.disc_date:
                 return (discounted, (self.cents, 0))
             return ((self.cents, 0), discounted)
-        return ((self.cents, 0),)
+        return self.plain
 
 
 @dataclass(slots=True)

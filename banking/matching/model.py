@@ -195,7 +195,15 @@ class MatchSettings:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One piece of evidence, stable `code` for the UI to translate, English `text`, `params`."""
+    """One piece of evidence: a stable `code` for the UI to translate, an English `text`, and
+    the `params` a translation needs. Instances may be shared between decisions: do not edit.
+
+    Codes: rule, kid, rf, doc_no_in_text, ext_doc_no_in_text, iban, account_no, name_exact,
+    name_similar, learned, multiple_parties, amount_exact, amount_with_discount,
+    amount_within_tolerance, amount_sum_of_entries, amount_not_unique, partial_payment,
+    amount_exceeds, amount_only, text_mapping, text_mapping_overridden, conflict_lost,
+    conflict_partial, insufficient_amount, no_match.
+    """
 
     code: str
     text: str
@@ -213,18 +221,27 @@ class Application:
 
 @dataclass(slots=True)
 class Candidate:
-    kind: str  # customer | vendor | gl_account | bank_account (text mapping)
-    party_no: str
+    """One way the line could have been applied, as reviewed and kept for learning."""
+
+    kind: str  # customer | vendor, or for a text mapping its account type (gl_account...)
+    party_no: str  # the customer/vendor no., or the mapped account no.
     entry_nos: tuple[int, ...]
     score: int  # NAV rule score (Match Quality)
     reasons: list[Reason]
     confidence: str = NONE
     boost: int = 0  # ranks candidates with equal score: sum of the extra signals (see engine)
-    rule: str = ""  # e.g. "high 4: related party fully, doc. no. yes, amount one_match"
+    rule: str = ""  # "high 4" (confidence and priority of the rule), or "text mapping"
 
 
 @dataclass(slots=True)
 class Decision:
+    """What Apply Automatically did with one statement line.
+
+    `score` is NAV's Match Quality (the rule's score, 3000 for a text mapping, 0 for none);
+    `reasons` start with the rule ("rule") and list every piece of evidence, then notes such as
+    "conflict_lost" or "insufficient_amount"; `candidates` are the best few ways considered.
+    """
+
     line_id: int
     confidence: str
     score: int

@@ -19,6 +19,7 @@ and combined payments, duplicate payments, bank fees, interest and unknown payer
 from __future__ import annotations
 
 import gc
+import os
 import random
 import time
 import tracemalloc
@@ -267,7 +268,10 @@ def _doc_text(rng: random.Random, numbers: list[str]) -> str:
 def _typo_number(rng: random.Random, number: str) -> str:
     digits = list(number)
     position = rng.randrange(len(digits))
-    digits[position] = str((int(digits[position]) + rng.randrange(1, 9)) % 10) if digits[position].isdigit() else "0"
+    if digits[position].isdigit():
+        digits[position] = str((int(digits[position]) + rng.randrange(1, 9)) % 10)
+    else:
+        digits[position] = "0"
     return "".join(digits)
 
 
@@ -391,7 +395,8 @@ def _statement(company: Company, rng: random.Random, count: int, names, ibans) -
         elif story == "duplicate" and paid_lines:
             entry, first = rng.choice(paid_lines)
             amount = int(first.amount * 100)
-            text, party_name, iban, reference = first.text, first.party_name, first.party_iban, first.creditor_reference
+            text, party_name = first.text, first.party_name
+            iban, reference = first.party_iban, first.creditor_reference
             on = first.date
             label = Label("", "", frozenset(), story)  # the invoice is paid once
         elif story == "fee":
@@ -494,20 +499,23 @@ def test_speed_and_quality_10k_lines_100k_entries() -> None:
     company = generate()
     generated = time.perf_counter() - started
     gc.collect()
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     index = build_index(company.entries, company.parties, company.mappings)
-    indexed = time.perf_counter() - started
-    started = time.perf_counter()
+    indexed = (time.perf_counter() - wall, time.process_time() - cpu)
+    wall, cpu = time.perf_counter(), time.process_time()
     decisions = match_statement(company.lines, index, _settings(), today=STATEMENT_DATE)
-    matched = time.perf_counter() - started
+    matched = (time.perf_counter() - wall, time.process_time() - cpu)
     customers = sum(1 for p in company.parties if p.kind == "customer")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"\nApply Automatically: {len(company.lines):,} lines, {len(company.entries):,} open entries, "
         f"{customers:,} customers, {len(company.parties) - customers:,} vendors"
         f"\n  generate data        {generated:6.2f} s (not part of the target)"
-        f"\n  build index          {indexed:6.2f} s"
-        f"\n  match statement      {matched:6.2f} s"
-        f"\n  index + matching     {indexed + matched:6.2f} s (target < 5 s)"
+        f"\n                       wall      CPU of this process (load average {load:.1f})"
+        f"\n  build index          {indexed[0]:6.2f} s  {indexed[1]:6.2f} s"
+        f"\n  match statement      {matched[0]:6.2f} s  {matched[1]:6.2f} s"
+        f"\n  index + matching     {indexed[0] + matched[0]:6.2f} s  {indexed[1] + matched[1]:6.2f} s"
+        f"  (target < 5 s with loading the rows)"
     )
     _print_quality(evaluate(company, decisions))
     assert len(decisions) == len(company.lines)
