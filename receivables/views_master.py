@@ -64,24 +64,30 @@ CUSTOMER_COLUMNS = [
 ]
 
 
-@require_GET
-@permission_required("receivables.view_customer", raise_exception=True)
-def customer_list(request: HttpRequest) -> HttpResponse:
+def _party_list(request: HttpRequest, *, rows, search, columns, name: str, title, partial: str) -> HttpResponse:
+    """Customers and vendors list alike: search, "with balance only", sort, page, export."""
     today = timezone.localdate()
     form = _search_form(request)
-    qs = queries.search_customers(queries.customers_with_balances(today), form.cleaned_data.get("q", ""))
+    qs = search(rows(today), form.cleaned_data.get("q", ""))
     if form.cleaned_data.get("balance"):
         qs = queries.with_balance_only(qs)
-    qs, sort = sorted_by(request, qs, CUSTOMER_COLUMNS, default="no")
+    qs, sort = sorted_by(request, qs, columns, default="no")
     if wants_xlsx(request):
-        return xlsx_response("customers", CUSTOMER_COLUMNS, qs.iterator(chunk_size=2000), title=_("Customers"))
-    return render_list(request, "receivables/master/customer_list.html", "customer-list", {
-        "title": _("Customers"),
+        return xlsx_response(name, columns, qs.iterator(chunk_size=2000), title=title)
+    return render_list(request, f"receivables/master/{partial.split('-')[0]}_list.html", partial, {
+        "title": title,
         "form": form,
         "page_obj": paginate(request, qs),
         "sort": sort,
         "today": today,
     })
+
+
+@require_GET
+@permission_required("receivables.view_customer", raise_exception=True)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    return _party_list(request, rows=queries.customers_with_balances, search=queries.search_customers,
+                       columns=CUSTOMER_COLUMNS, name="customers", title=_("Customers"), partial="customer-list")
 
 
 @require_GET
@@ -115,20 +121,8 @@ VENDOR_COLUMNS = [
 @require_GET
 @permission_required("receivables.view_vendor", raise_exception=True)
 def vendor_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form = _search_form(request)
-    qs = queries.search_vendors(queries.vendors_with_balances(today), form.cleaned_data.get("q", ""))
-    if form.cleaned_data.get("balance"):
-        qs = queries.with_balance_only(qs)
-    qs, sort = sorted_by(request, qs, VENDOR_COLUMNS, default="no")
-    if wants_xlsx(request):
-        return xlsx_response("vendors", VENDOR_COLUMNS, qs.iterator(chunk_size=2000), title=_("Vendors"))
-    return render_list(request, "receivables/master/vendor_list.html", "vendor-list", {
-        "title": _("Vendors"),
-        "form": form,
-        "page_obj": paginate(request, qs),
-        "sort": sort,
-    })
+    return _party_list(request, rows=queries.vendors_with_balances, search=queries.search_vendors,
+                       columns=VENDOR_COLUMNS, name="vendors", title=_("Vendors"), partial="vendor-list")
 
 
 @require_GET
