@@ -143,6 +143,7 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
 def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     """The Payment Application window: open entries of one customer or vendor, tick and set amounts."""
     from banking.applying import ApplicationError, apply_manually as apply_line, applicable_amount
+    from receivables.money import parse_typed_amount
     from receivables.posting.parties import KINDS
 
     journal, line = _journal_and_line(pk, line_id)
@@ -161,11 +162,11 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
         chosen = []
         for entry in entries:
             if request.POST.get(f"select_{entry.pk}"):
-                raw = request.POST.get(f"amount_{entry.pk}", "").strip().replace(" ", "").replace(",", ".")
+                raw = request.POST.get(f"amount_{entry.pk}", "")
                 try:
-                    chosen.append((entry.pk, Decimal(raw) if raw else None))
+                    chosen.append((entry.pk, parse_typed_amount(raw)))
                 except ArithmeticError:
-                    error = _("'%(value)s' is not an amount.") % {"value": raw}
+                    error = _("'%(value)s' is not an amount.") % {"value": raw.strip()}
         if not error:
             try:
                 apply_line(line=line, account_type=account_type, entries=chosen, user=request.user)

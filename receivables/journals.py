@@ -14,7 +14,8 @@ from receivables.models import AccountType, DocumentType, GenJournalBatch, GenJo
 from receivables.money import ZERO
 from receivables.numbering import next_no
 from receivables.posting import PostingResult, post, validate_lines
-from receivables.posting.errors import AMOUNT_TO_APPLY_SIGN, AMOUNT_TO_APPLY_TOO_LARGE, PostingError
+from receivables.posting.engine import check_amount_to_apply
+from receivables.posting.errors import PostingError
 from receivables.posting.parties import KINDS
 
 LINE_NO_STEP = 10000
@@ -94,10 +95,7 @@ def apply_line_to_entries(line: GenJournalLine, *, entry_nos: Sequence[int], amo
             total = ZERO
             for entry in entries:
                 amount = amounts.get(entry.pk, entry.remaining_amount)
-                if amount and (amount > 0) != (entry.remaining_amount > 0):
-                    raise PostingError(AMOUNT_TO_APPLY_SIGN, field="amount_to_apply")
-                if abs(amount) > abs(entry.remaining_amount):
-                    raise PostingError(AMOUNT_TO_APPLY_TOO_LARGE, field="amount_to_apply")
+                check_amount_to_apply(amount, entry.remaining_amount)
                 entry.applies_to_id = line.document_no
                 entry.amount_to_apply = amount
                 entry.save(update_fields=["applies_to_id", "amount_to_apply"])

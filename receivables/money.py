@@ -23,6 +23,15 @@ def to_decimal(value: object) -> Decimal:
     return Decimal(str(value).strip())
 
 
+def parse_typed_amount(raw: str) -> Decimal | None:
+    """An amount typed in a form cell: spaces (also non-breaking) dropped, comma or dot as decimal mark.
+
+    Blank gives None; anything else that is not a number raises decimal.InvalidOperation.
+    """
+    cleaned = raw.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    return Decimal(cleaned) if cleaned else None
+
+
 def is_zero(value: Decimal) -> bool:
     return value == 0
 

@@ -27,6 +27,7 @@ from receivables.models import (
     TemplateType,
     Vendor,
 )
+from receivables.money import parse_typed_amount
 from receivables.posting import PostingError
 from receivables.posting.parties import KINDS
 
@@ -169,12 +170,14 @@ def journal_line_apply(request: HttpRequest, line_id: int) -> HttpResponse:
         selected = [e.pk for e in entries if request.POST.get(f"select_{e.pk}")]
         amounts: dict[int, Decimal] = {}
         for pk in selected:
-            raw = request.POST.get(f"amount_{pk}", "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-            if raw:
-                try:
-                    amounts[pk] = Decimal(raw)
-                except InvalidOperation:
-                    errors[pk] = _("'%(value)s' is not an amount.") % {"value": raw}
+            raw = request.POST.get(f"amount_{pk}", "")
+            try:
+                amount = parse_typed_amount(raw)
+            except InvalidOperation:
+                errors[pk] = _("'%(value)s' is not an amount.") % {"value": raw.strip()}
+            else:
+                if amount is not None:
+                    amounts[pk] = amount
         if not errors:
             try:
                 journals.apply_line_to_entries(line, entry_nos=selected, amounts=amounts)

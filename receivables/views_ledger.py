@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from receivables import entries as E
 from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
 from receivables.models import DetailedEntryType
+from receivables.money import parse_typed_amount
 from receivables.posting import PostingError
 from receivables.posting.apply_posted import clear_applies_to_id, post_application, set_applies_to_id
 from receivables.posting.corrections import latest_application, reverse_transaction, unapply
@@ -107,16 +108,11 @@ def _parse_marks(request: HttpRequest, candidates) -> tuple[dict[int, Decimal | 
     for entry in candidates:
         if not request.POST.get(f"select_{entry.pk}"):
             continue
-        raw = request.POST.get(f"amount_{entry.pk}", "").strip().replace(" ", "").replace("\u00a0", "")
-        if not raw:
-            marks[entry.pk] = None
-            continue
+        raw = request.POST.get(f"amount_{entry.pk}", "")
         try:
-            amount = Decimal(raw.replace(",", "."))
+            marks[entry.pk] = parse_typed_amount(raw)
         except InvalidOperation:
-            errors[entry.pk] = _("'%(value)s' is not an amount.") % {"value": raw}
-            continue
-        marks[entry.pk] = amount
+            errors[entry.pk] = _("'%(value)s' is not an amount.") % {"value": raw.strip()}
     return marks, errors
 
 

@@ -18,6 +18,7 @@ from .engine import (
     _check_targets,
     _PreviewRollback,
     assert_balanced,
+    check_amount_to_apply,
     result_of,
     start_run,
 )
@@ -46,10 +47,7 @@ def set_applies_to_id(*, kind: PartyKind = CUSTOMER, applying_entry_no: int, ent
             if not entry.open:
                 raise PostingError(E.ENTRY_CLOSED)
             amount = amounts.get(entry.pk, entry.remaining_amount)
-            if amount and (amount > 0) != (entry.remaining_amount > 0):
-                raise PostingError(E.AMOUNT_TO_APPLY_SIGN, field="amount_to_apply")
-            if abs(amount) > abs(entry.remaining_amount):
-                raise PostingError(E.AMOUNT_TO_APPLY_TOO_LARGE, field="amount_to_apply")
+            check_amount_to_apply(amount, entry.remaining_amount)
             entry.applies_to_id = applies_to_id
             entry.amount_to_apply = amount
             entry.save(update_fields=["applies_to_id", "amount_to_apply"])

@@ -570,14 +570,17 @@ def _targets(ctx, kind: PartyKind, line, party, entry, open_entries: OpenEntries
     return [], False
 
 
+def check_amount_to_apply(amount: Decimal, remaining: Decimal) -> None:
+    """Spec 1.7: Amount to Apply has the sign of Remaining Amount and is not larger (0 means all)."""
+    if amount and (amount > 0) != (remaining > 0):
+        raise PostingError(E.AMOUNT_TO_APPLY_SIGN, field="amount_to_apply")
+    if abs(amount) > abs(remaining):
+        raise PostingError(E.AMOUNT_TO_APPLY_TOO_LARGE, field="amount_to_apply")
+
+
 def _check_targets(targets: list) -> None:
     for target in targets:
-        if not target.amount_to_apply:
-            continue
-        if (target.amount_to_apply > 0) != (target.remaining_amount > 0):
-            raise PostingError(E.AMOUNT_TO_APPLY_SIGN, field="amount_to_apply")
-        if abs(target.amount_to_apply) > abs(target.remaining_amount):
-            raise PostingError(E.AMOUNT_TO_APPLY_TOO_LARGE, field="amount_to_apply")
+        check_amount_to_apply(target.amount_to_apply, target.remaining_amount)
 
 
 def _check_currency(ctx, kind: PartyKind, entry, targets: list) -> None:
