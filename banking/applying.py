@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from banking.models import (
@@ -40,9 +41,31 @@ def applicable_amount(entry, on) -> tuple[Decimal, Decimal]:
     return entry.remaining_amount, Decimal(0)
 
 
+AUTOMATIC = "automatic"  # MatchDecision.source of what Apply Automatically decided
+Outcome = MatchDecision.Outcome
+# What a user's action makes of a line's latest automatic decision, and the outcomes it may follow.
+# Accepting (or posting) a line the user had already changed or cleared leaves the decision as it was:
+# that is accepting the user's own work, not the automatic application. Changing and removing replace
+# each other, so the decision says what became of the line in the end.
+FOLLOWS = {
+    Outcome.ACCEPTED: {Outcome.PENDING},
+    Outcome.CHANGED: {Outcome.PENDING, Outcome.ACCEPTED, Outcome.REJECTED},
+    Outcome.REJECTED: {Outcome.PENDING, Outcome.ACCEPTED, Outcome.CHANGED},
+}
+
+
+def record_outcome(*, line_ids: Sequence[int], outcome: str, user=None) -> int:
+    """Note what the user did with the lines' latest automatic decisions (older ones keep their outcome)."""
+    later = MatchDecision.objects.filter(line=OuterRef("line"), source=AUTOMATIC, pk__gt=OuterRef("pk"))
+    return (
+        MatchDecision.objects.filter(line__in=line_ids, source=AUTOMATIC, outcome__in=FOLLOWS[outcome])
+        .exclude(Exists(later))
+        .update(outcome=outcome, decided_by=user)
+    )
+
+
 def _record(line: BankAccReconciliationLine, *, user, outcome: str) -> None:
-    MatchDecision.objects.filter(line=line, outcome=MatchDecision.Outcome.PENDING).update(outcome=outcome,
-                                                                                         decided_by=user)
+    record_outcome(line_ids=[line.pk], outcome=outcome, user=user)
 
 
 @transaction.atomic
@@ -160,6 +183,7 @@ def transfer_difference(*, line: BankAccReconciliationLine, account_type: str, a
         _point_at_account(line, account_type, account_no, MatchConfidence.MANUAL)
         line.description = description or line.transaction_text[:100]
         line.save(update_fields=["description"])
+        _record(line, user=user, outcome=MatchDecision.Outcome.CHANGED)
         return line
     line.statement_amount = line.applied_amount
     line.save(update_fields=["statement_amount"])

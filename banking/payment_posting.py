@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence
+from banking.applying import record_outcome
+from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, MatchDecision
 from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
 from receivables.posting import PostingError, PostingResult, post
 from receivables.posting.parties import KINDS
@@ -88,8 +89,10 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         if reconcile:
             update_rows(BankAccountLedgerEntry, result.bank_entries,
                         ["open", "remaining_amount", "statement_status", "statement_no", "statement_line_no"])
-        BankAccReconciliationLine.objects.filter(pk__in=[line.pk for line in lines]).update(
-            posted=True, reconciled=reconcile)
+        posted_ids = [line.pk for line in lines]
+        BankAccReconciliationLine.objects.filter(pk__in=posted_ids).update(posted=True, reconciled=reconcile)
+        # Posting a line as Apply Automatically left it is accepting that application unchanged.
+        record_outcome(line_ids=posted_ids, outcome=MatchDecision.Outcome.ACCEPTED, user=user)
         total = sum((line.statement_amount for line in lines), Decimal(0))
         bank.last_statement_no = journal.statement_no
         bank.last_payment_statement_no = journal.statement_no
