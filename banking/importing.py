@@ -156,8 +156,13 @@ def _belongs_to(bank: BankAccount, statement) -> bool:
 
 
 def import_statement(*, bank_account: BankAccount, data: bytes, filename: str, format: str = "auto", user=None,
-                     dry_run: bool = False) -> ImportResult:
-    """Import a statement file into a new payment reconciliation journal of the bank account."""
+                     dry_run: bool = False, statement_type: str = StatementType.PAYMENT_APPLICATION,
+                     reconciliation: BankAccReconciliation | None = None) -> ImportResult:
+    """Import a statement file into a new payment reconciliation journal of the bank account.
+
+    `statement_type` makes the new worksheet a bank account reconciliation instead; `reconciliation`
+    adds the lines to that existing worksheet (of this bank account) instead of a new one.
+    """
     parsed = parse_file(data, filename=filename, format=format)
     result = ImportResult(format=parsed.format, statements=summarize(parsed))
     lcy = CompanySetup.get().lcy_code
@@ -198,7 +203,7 @@ def import_statement(*, bank_account: BankAccount, data: bytes, filename: str, f
     try:
         with transaction.atomic():
             _store(result, bank_account=bank_account, parsed=parsed, data=data, digest=digest, filename=filename,
-                   user=user)
+                   user=user, statement_type=statement_type, reconciliation=reconciliation)
     except IntegrityError:
         # Another import of the same file committed first; any other integrity error is a bug to surface.
         if not StatementImport.objects.filter(bank_account=bank_account, sha256=digest).exists():
@@ -225,7 +230,8 @@ def _continuity_warnings(bank: BankAccount, parsed: ParsedFile) -> list[str]:
 
 
 def _store(result: ImportResult, *, bank_account, parsed: ParsedFile, data: bytes, digest: str, filename: str,
-           user) -> None:
+           user, statement_type: str = StatementType.PAYMENT_APPLICATION,
+           reconciliation: BankAccReconciliation | None = None) -> None:
     # Serialize imports per bank account, so two runs cannot both take in the same transactions.
     BankAccount.objects.select_for_update().filter(pk=bank_account.pk).first()
     record = StatementImport.objects.create(
@@ -233,8 +239,8 @@ def _store(result: ImportResult, *, bank_account, parsed: ParsedFile, data: byte
         content=data, imported_by=user if getattr(user, "pk", None) else None,
     )
     last = parsed.statements[-1]
-    journal = BankAccReconciliation.objects.create(
-        bank_account=bank_account, statement_type=StatementType.PAYMENT_APPLICATION,
+    journal = reconciliation or BankAccReconciliation.objects.create(
+        bank_account=bank_account, statement_type=statement_type,
         statement_no=_next_statement_no(bank_account), statement_date=last.closing_date or _last_date(parsed),
         balance_last_statement=bank_account.balance_last_statement,
         statement_ending_balance=last.closing_balance if last.closing_balance is not None else Decimal(0),
@@ -246,7 +252,8 @@ def _store(result: ImportResult, *, bank_account, parsed: ParsedFile, data: byte
     known = set()
     for chunk in _chunks(sorted(ids), 500):
         known |= set(
-            BankAccReconciliationLine.objects.filter(bank_account=bank_account, transaction_id__in=chunk)
+            BankAccReconciliationLine.objects.filter(bank_account=bank_account, transaction_id__in=chunk,
+                                                     reconciliation__statement_type=journal.statement_type)
             .values_list("transaction_id", "transaction_date", "statement_amount")
         )
     columns = [
@@ -266,9 +273,12 @@ def _store(result: ImportResult, *, bank_account, parsed: ParsedFile, data: byte
         for statement in parsed.statements
     ]
 
+    first_line_no = (journal.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
+                     if reconciliation else 0)
+
     def rows():
         # A generator: 100,000 lines go to the database without a second copy of them in memory.
-        line_no = 0
+        line_no = first_line_no
         for statement, imported in statements:
             for t in statement.transactions:
                 if t.transaction_id and (t.transaction_id[:140], t.booking_date, t.amount) in known:
