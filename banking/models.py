@@ -47,6 +47,7 @@ from banking.models_statements import (  # noqa: E402, F401
     CsvStatementFormat,
     ImportedStatement,
     MatchConfidence,
+    ReconciliationLineType,
     StatementImport,
     StatementType,
 )
@@ -57,4 +58,10 @@ from banking.models_matching import (  # noqa: E402, F401
     MatchDecision,
     PaymentApplicationRule,
     RelatedPartyMatched,
+)
+from banking.models_bank_rec import (  # noqa: E402, F401
+    BankAccountStatement,
+    BankAccountStatementEntry,
+    BankAccountStatementLine,
+    BankRecMatch,
 )

@@ -17,6 +17,14 @@ class StatementType(models.TextChoices):
     PAYMENT_APPLICATION = "payment_application", _("Payment Application")
 
 
+class ReconciliationLineType(models.TextChoices):
+    """What a bank account reconciliation line is matched to (NAV's Type on table 274)."""
+
+    BANK_ACCOUNT_LEDGER_ENTRY = "bank_account_ledger_entry", _("Bank Account Ledger Entry")
+    CHECK_LEDGER_ENTRY = "check_ledger_entry", _("Check Ledger Entry")
+    DIFFERENCE = "difference", _("Difference")
+
+
 class MatchConfidence(models.TextChoices):
     NONE = "none", _("None")
     LOW = "low", _("Low")
@@ -263,6 +271,12 @@ class BankAccReconciliationLine(models.Model):
     parent_line_no = models.IntegerField(_("parent line no."), null=True, blank=True)
     reconciled = models.BooleanField(_("reconciled"), default=False)
     posted = models.BooleanField(_("posted"), default=False)
+    # Bank account reconciliation (statement type Bank Reconciliation) only.
+    type = models.CharField(_("type"), max_length=30, choices=ReconciliationLineType.choices,
+                            default=ReconciliationLineType.BANK_ACCOUNT_LEDGER_ENTRY)
+    document_no = models.CharField(_("document no."), max_length=35, blank=True)
+    check_no = models.CharField(_("check no."), max_length=20, blank=True)
+    additional_transaction_info = models.CharField(_("additional transaction info"), max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("bank acc. reconciliation line")

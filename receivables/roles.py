@@ -43,7 +43,10 @@ ROLES: dict[str, list[str]] = {
 }
 # Permissions no pattern may grant to a role that should not post.
 NEVER = {"Clerk": {"banking.post_*", "banking.delete_*", "banking.*_texttoaccountmapping", "banking.*_bankfeed",
-                   "banking.*_csvstatementformat", "banking.*_paymentapplicationrule"}, "Master data": {"banking.post_*", "banking.import_*"}}
+                   "banking.*_csvstatementformat", "banking.*_paymentapplicationrule",
+                   # Posted bank account statements are a record: read only, below the accountant.
+                   "banking.add_bankaccountstatement*", "banking.change_bankaccountstatement*"},
+         "Master data": {"banking.post_*", "banking.import_*"}}
 
 
 def sync_role_groups(apps) -> None:
