@@ -31,6 +31,7 @@ from uuid import uuid4
 
 from django.utils.translation import gettext_lazy as _
 
+from receivables.bulk import new_row
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -380,7 +381,8 @@ def journal_lines(
             "account_no": row.account_no, "currency_code": row.currency_code,
             "bal_account_type": AccountType.GL_ACCOUNT, "bal_account_no": balance_account_no,
         }
-        document = GenJournalLine(
+        document = new_row(
+            GenJournalLine,
             document_type=row.document_type, document_date=row.document_date, description=row.description,
             amount=row.amount, due_date=row.due_date, pmt_discount_date=row.pmt_discount_date,
             pmt_discount_amount=row.pmt_discount_amount, payment_reference=row.payment_reference,
@@ -395,7 +397,8 @@ def journal_lines(
                 else DocumentType.PAYMENT
             )
             group.append(
-                GenJournalLine(
+                new_row(
+                    GenJournalLine,
                     document_type=paid_type, description=str(PAID_BEFORE_MIGRATION), amount=-paid,
                     amount_lcy=rates.share_lcy(row, paid), applies_to_doc_type=row.document_type,
                     applies_to_doc_no=row.document_no, **common,

@@ -15,6 +15,8 @@ from receivables.money import ZERO, round_amount, sign
 from .context import TransactionContext
 from .errors import POSTING_GROUP_ACCOUNT_MISSING, PostingError
 from .parties import PartyKind
+from receivables.bulk import new_row
+
 from .writer import gl_entry
 
 T = DetailedEntryType
@@ -44,7 +46,8 @@ def add_detail(
     remaining_pmt_disc_possible: Decimal = ZERO,
 ):
     """Add one detailed entry to `entry` and bring the entry's derived fields up to date."""
-    detail = kind.detail_model(
+    detail = new_row(
+        kind.detail_model,
         entry_type=entry_type,
         posting_date=ctx.posting_date,
         document_type=ctx.document_type if entry_type != T.INITIAL_ENTRY else entry.document_type,

@@ -15,6 +15,7 @@ from itertools import groupby
 from django.db import transaction
 from django.db.models import Q
 
+from receivables.bulk import new_row
 from receivables.dateformula import calc_date
 from receivables.models import (
     AccountType,
@@ -445,7 +446,8 @@ def _post_line(ctx: TransactionContext, line: GenJournalLine, accounts: Accounts
 def _post_bank(ctx, line, bank: BankAccount, amount: Decimal, amount_lcy: Decimal, main: bool) -> None:
     bank_amount = amount if bank.currency_id else amount_lcy
     ctx.writer.add(
-        BankAccountLedgerEntry(
+        new_row(
+            BankAccountLedgerEntry,
             bank_account=bank, document_type=line.document_type, external_document_no=line.external_document_no,
             description=line.description, currency_code=bank.currency.code if bank.currency_id else "",
             amount=bank_amount, amount_lcy=amount_lcy, remaining_amount=bank_amount, open=True,
@@ -502,7 +504,8 @@ def _post_party(ctx: TransactionContext, kind: PartyKind, line, party, amount: D
         tolerance = max_payment_tolerance(setup, currency, amount, party)
         if amount < 0:
             tolerance = -tolerance
-    entry = kind.entry_model(
+    entry = new_row(
+        kind.entry_model,
         document_date=document_date, document_type=line.document_type,
         external_document_no=line.external_document_no, description=line.description or party.name,
         currency_code=line.currency_code if line.currency_code != setup.lcy_code else "",

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db import connections, models, router
 
-from receivables.bulk import insert_objects
+from receivables.bulk import can_reserve_keys, db_converter, insert_objects, new_row, reserve_keys
 
 from receivables.models import (
     BankAccountLedgerEntry,
@@ -44,10 +45,9 @@ class LedgerWriter:
     changed: dict[type, dict[int, models.Model]] = field(default_factory=lambda: defaultdict(dict))
     changed_fields: dict[type, set[str]] = field(default_factory=lambda: defaultdict(set))
     links: list[tuple[models.Model, str, models.Model | None]] = field(default_factory=list)
-    keyless: dict[type, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, obj: models.Model) -> models.Model:
-        if any(f.name == "register" for f in obj._meta.concrete_fields):
+        if _has_register(type(obj)):
             obj.register = self.register
         self.new[type(obj)].append(obj)
         return obj
@@ -71,23 +71,30 @@ class LedgerWriter:
         return self.new[GLEntry]  # type: ignore[return-value]
 
     def flush(self) -> None:
-        # Rows that a link points from or to need their keys back (bulk_create); the rest, most of
-        # a large run's G/L and detailed entries, go in through one prepared INSERT, which is far faster.
-        linked = {id(obj) for obj, _name, _target in self.links} | {id(t) for _o, _n, t in self.links if t is not None}
-        for model in _NEW_ORDER:
-            objs = self.new.get(model)
-            if not objs:
-                continue
-            if model in _KEYLESS_OK and not any(id(obj) in linked for obj in objs):
-                before = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        new = {model: objs for model in _NEW_ORDER if (objs := self.new.get(model))}
+        reserved = all(can_reserve_keys(model) for model in new)
+        if reserved:
+            # Every new row gets its key first, so links between new rows are plain column values and
+            # each table is written with one prepared INSERT (far faster than bulk_create for a large run).
+            for model, objs in new.items():
+                for obj, key in zip(objs, reserve_keys(model, len(objs)), strict=True):
+                    obj.pk = key
+            for obj, name, target in self.links:
+                if obj._state.adding:
+                    setattr(obj, f"{name}_id", target.pk if target is not None else None)
+            for model, objs in new.items():
                 insert_objects(model, objs)
-                self.keyless[model] = (before + 1, model.objects.order_by("-pk").values_list("pk", flat=True).first())
-            else:
+        else:
+            for model, objs in new.items():
                 model.objects.bulk_create(objs, batch_size=1000)
+        # Links from rows saved before this run are updates, written with the run's other changes.
         link_changes: dict[type, dict[int, models.Model]] = defaultdict(dict)
         link_fields: dict[type, set[str]] = defaultdict(set)
+        new_ids = {id(obj) for objs in new.values() for obj in objs}
         for obj, name, target in self.links:
             setattr(obj, f"{name}_id", target.pk if target is not None else None)
+            if reserved and id(obj) in new_ids:
+                continue  # written with the row itself
             link_changes[type(obj)][obj.pk] = obj
             link_fields[type(obj)].add(f"{name}_id")
         for model, by_pk in self.changed.items():
@@ -102,18 +109,12 @@ class LedgerWriter:
             rest = [obj for pk, obj in by_pk.items() if pk not in self.changed.get(model, {})]
             if rest:
                 update_rows(model, rest, sorted(link_fields[model]))
-        gl = self.new.get(GLEntry, [])
-        if GLEntry in self.keyless:
-            # Postings are serialized (the engine holds the company setup row), so the new G/L rows
-            # are exactly the keys after the previous maximum.
-            self.register.from_entry_no, self.register.to_entry_no = self.keyless[GLEntry]
-        elif gl:
+        gl = new.get(GLEntry, [])
+        if gl:
             self.register.from_entry_no = min(e.pk for e in gl)
             self.register.to_entry_no = max(e.pk for e in gl)
         self.register.save()
 
-
-_KEYLESS_OK = {GLEntry, DetailedCustLedgEntry, DetailedVendorLedgEntry}
 
 
 def update_rows(model: type[models.Model], objs: list[models.Model], attnames: list[str]) -> None:
@@ -131,8 +132,11 @@ def update_rows(model: type[models.Model], objs: list[models.Model], attnames: l
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(model._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(pk.column)
     )
+    converters = [db_converter(f, connection) for f in fields]
+    attnames = [f.attname for f in fields]
     rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs
+        [convert(getattr(obj, name)) for convert, name in zip(converters, attnames, strict=True)] + [obj.pk]
+        for obj in objs
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -142,4 +146,9 @@ def gl_entry(**kwargs) -> GLEntry:
     amount: Decimal = kwargs["amount"]
     kwargs.setdefault("debit_amount", amount if amount > 0 else Decimal("0"))
     kwargs.setdefault("credit_amount", -amount if amount < 0 else Decimal("0"))
-    return GLEntry(**kwargs)
+    return new_row(GLEntry, **kwargs)
+
+
+@cache
+def _has_register(model: type[models.Model]) -> bool:
+    return any(f.name == "register" for f in model._meta.concrete_fields)
