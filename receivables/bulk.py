@@ -18,8 +18,9 @@ from django.db.models.signals import post_init, pre_init
 _TEXT = {"CharField", "TextField", "SlugField"}
 _INTEGER = {
     "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
-    "PositiveSmallIntegerField", "AutoField", "BigAutoField", "SmallAutoField",
+    "PositiveSmallIntegerField",
 }
+_AUTO = {"AutoField", "BigAutoField", "SmallAutoField"}
 
 
 def db_converter(field: models.Field, connection) -> Callable:
@@ -30,14 +31,12 @@ def db_converter(field: models.Field, connection) -> Callable:
     """
     slow = field.get_db_prep_save
     if field.is_relation:
-        target = field.target_field
-        if target.get_internal_type() in _INTEGER:
-            adapt_int = connection.ops.adapt_integerfield_value
-            kind = target.get_internal_type()
-            return lambda v: adapt_int(v, kind) if type(v) is int else slow(v, connection)
-        return lambda v: slow(v, connection)
+        field = field.target_field
     internal = field.get_internal_type()
     ops = connection.ops
+    if internal in _AUTO:
+        # Django passes an automatic key on as it is (only checking it), as the target of a relation too.
+        return lambda v: v if type(v) is int else slow(v, connection)
     if internal in _TEXT:
         return lambda v: v if type(v) is str else slow(v, connection)
     if internal == "BooleanField":
