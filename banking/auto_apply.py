@@ -37,6 +37,7 @@ from banking.models import (
     PaymentApplicationRule,
     TextToAccountMapping,
 )
+from receivables.bulk import insert_objects, new_row, read_values
 from receivables.posting.writer import update_rows
 from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
@@ -57,7 +58,7 @@ def _open_entries(claimed: dict[tuple[str, int], Decimal]) -> list[OpenEntry]:
     entries = []
     for kind, model, party_field in (("customer", CustLedgerEntry, "customer__no"), ("vendor", VendorLedgerEntry,
                                                                                       "vendor__no")):
-        for row in model.objects.filter(open=True).values_list(party_field, *ENTRY_FIELDS).iterator(chunk_size=5000):
+        for row in read_values(model.objects.filter(open=True).values_list(party_field, *ENTRY_FIELDS)):
             party_no, entry_no, doc_type, doc_no, ext, ref, posting, due, remaining, disc, disc_date, tol, cur = row
             taken = claimed.get((kind, entry_no), Decimal(0))
             if taken:
@@ -167,8 +168,8 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
                 line.applied_amount = Decimal(0)
             applied += bool(decision.account_no)
             for application in decision.applications:
-                applications.append(AppliedPaymentEntry(
-                    line=line, account_type=decision.account_type, account_no=decision.account_no,
+                applications.append(new_row(
+                    AppliedPaymentEntry, line=line, account_type=decision.account_type, account_no=decision.account_no,
                     applies_to_entry_no=application.entry_no, applied_amount=abs(application.amount),
                     applied_pmt_discount=abs(application.discount_taken), match_confidence=decision.confidence,
                     quality=decision.score,
@@ -183,6 +184,6 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
             ))
         update_rows(BankAccReconciliationLine, to_match,
                     ["account_type", "account_no", "match_confidence", "match_quality", "applied_amount"])
-        AppliedPaymentEntry.objects.bulk_create(applications, batch_size=2000)
-        MatchDecision.objects.bulk_create(records, batch_size=2000)
+        insert_objects(AppliedPaymentEntry, applications)
+        insert_objects(MatchDecision, records)
     return AutoApplyResult(lines=len(to_match), applied=applied, decisions=decisions)

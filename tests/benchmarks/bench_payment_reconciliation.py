@@ -6,9 +6,14 @@ Figures are printed, never asserted.
 """
 from __future__ import annotations
 
+import cProfile
+import io
+import os
+import pstats
 import random
 import resource
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,12 +30,31 @@ from receivables.models import AccountType, Customer, CustomerPostingGroup, Docu
 from receivables.posting import post
 
 pytestmark = pytest.mark.benchmark
-CUSTOMERS, ENTRIES, LINES = 20_000, 100_000, 10_000
+# Smaller runs for profiling: BENCH_LINES=2000 PROFILE=1 (prints where Apply Automatically and posting spend time).
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 20_000))
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", 100_000))
+LINES = int(os.environ.get("BENCH_LINES", 10_000))
 START = date(2026, 1, 1)
 
 
 def _rss() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def _profiled(title: str):
+    if not os.environ.get("PROFILE"):
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(30)
+        print(f"\n== {title}\n{stream.getvalue()}")
 
 
 @pytest.mark.django_db
@@ -66,12 +90,14 @@ def test_apply_and_post_10k_lines_against_100k_entries():
                 ((journal.pk, bank.pk, 10_000 * (i + 1), date(2026, 3, 20), f"Faktura {no} betaling", amount)
                  for i, (no, _customer, _on, amount) in enumerate(paid)))
     started = time.perf_counter()
-    result = apply_automatically(journal=journal, today=date(2026, 4, 1))
+    with _profiled("Apply Automatically"):
+        result = apply_automatically(journal=journal, today=date(2026, 4, 1))
     apply_seconds = time.perf_counter() - started
     lines = list(journal.lines.all())
     accepted = accept_applications(lines=[line for line in lines if line.applied_amount == line.statement_amount])
     started = time.perf_counter()
-    post_payment_journal(journal=journal, reconcile=True, accepted_only=True)
+    with _profiled("Post and Reconcile"):
+        post_payment_journal(journal=journal, reconcile=True, accepted_only=True)
     post_seconds = time.perf_counter() - started
     problems = check_ledger()
     print(

@@ -85,3 +85,20 @@ class InsertTests:
         assert set(GLEntry.objects.filter(document_no="R1").values_list("description", "amount")) == {
             ("updated", Decimal("2.20"))
         }
+
+
+class ReadValuesTests:
+    def test_it_reads_what_the_orm_reads(self, company, fjord) -> None:
+        from receivables.bulk import read_values
+        from receivables.models import CustLedgerEntry
+        from tests.posting_helpers import post_invoice, post_payment
+
+        post_invoice(fjord, "INV-1", "1234.57", date(2026, 1, 5))
+        post_payment(fjord, "PAY-1", "-0.10", date(2026, 1, 6))
+        query = CustLedgerEntry.objects.values_list(
+            "customer__no", "entry_no", "document_no", "posting_date", "due_date", "pmt_discount_date",
+            "remaining_amount", "open", "on_hold",
+        ).order_by("entry_no")
+        fast, orm = list(read_values(query, chunk=1)), list(query)
+        assert fast == orm
+        assert [str(row[6]) for row in fast] == [str(row[6]) for row in orm]  # same exponent, not only equal
