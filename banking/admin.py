@@ -54,3 +54,41 @@ class StatementImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from banking.models import BankAccountStatement, BankAccountStatementLine  # noqa: E402
+
+
+class BankAccountStatementLineInline(admin.TabularInline):
+    model = BankAccountStatementLine
+    fields = ["line_no", "type", "transaction_date", "document_no", "check_no", "description", "statement_amount",
+              "applied_amount", "difference", "applied_entries"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BankAccountStatement)
+class BankAccountStatementAdmin(admin.ModelAdmin):
+    """Posted bank account reconciliations are a record: visible, never changed here."""
+
+    list_display = ["bank_account", "statement_no", "statement_date", "balance_last_statement",
+                    "statement_ending_balance", "posted_by", "posted_at"]
+    list_filter = ["bank_account"]
+    search_fields = ["statement_no"]
+    inlines = [BankAccountStatementLineInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -46,7 +46,7 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         [
             MenuItem(_("Payment Reconciliation Journals"), "banking:journal-list"),
             MenuItem(_("Auto-Application Rate"), "banking:match-report", "banking.view_bankaccreconciliation"),
-            MenuItem(_("Bank Account Reconciliations"), "banking:reconciliation-list"),
+            MenuItem(_("Bank Account Reconciliations"), "bank_rec:reconciliation-list", "banking.view_bankaccreconciliation"),
             MenuItem(_("Bank Accounts"), "receivables:bank-account-list"),
             MenuItem(_("Bank Account Ledger Entries"), "receivables:bank-ledger-entries"),
         ],

@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("payment-reconciliation/", include("banking.urls")),
+    path("bank-reconciliation/", include("banking.urls_bank_rec")),
     path("", include("receivables.web_urls")),
 ]

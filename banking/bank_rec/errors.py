@@ -26,7 +26,7 @@ REMOVE_MATCH_FIRST = _("Statement line %(line)s is matched. Remove the match bef
 # Matching.
 SELECT_ONE_LINE = _("Select one statement line and one or more entries to match.")
 DIFFERENCE_LINE = _("Statement line %(line)s has the type Difference and cannot be matched to entries.")
-WRONG_ENTRY_KIND = _("Statement line %(line)s has the type %(type)s; match it to %(kind)s.")
+WRONG_ENTRY_KIND = _("Statement line %(line)s has the type %(type)s and can only be matched to entries of that type.")
 ENTRY_NOT_OPEN = _("%(table)s %(entry)s is not open.")
 ENTRY_OTHER_BANK = _("%(table)s %(entry)s belongs to bank account %(other)s, not %(bank)s.")
 ENTRY_ALREADY_MATCHED = _("%(table)s %(entry)s is already matched to statement line %(line)s of statement %(no)s.")

@@ -29,7 +29,9 @@ def import_bank_statement(*, reconciliation: BankAccReconciliation, data: bytes,
             rec.statement_ending_balance = closing
             changed.append("statement_ending_balance")
         if rec.statement_date is None:
-            rec.statement_date = rec.lines.aggregate(last=Max("transaction_date"))["last"]
+            # The statement's closing date, else the last transaction's.
+            dates = rec.lines.aggregate(closing=Max("imported_statement__closing_date"), last=Max("transaction_date"))
+            rec.statement_date = dates["closing"] or dates["last"]
             changed.append("statement_date")
         if changed:
             rec.save(update_fields=changed)

@@ -9,10 +9,9 @@ the two always agree. Callers hold the worksheet's lock (`worksheet.locked`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, BankRecMatch, ReconciliationLineType
 from receivables.aggregates import MoneySum
@@ -76,8 +75,7 @@ def check_check_entry(reconciliation: BankAccReconciliation, line: BankAccReconc
 def _wrong_kind(line: BankAccReconciliationLine) -> str:
     if line.type == ReconciliationLineType.DIFFERENCE:
         return E.DIFFERENCE_LINE % {"line": line.line_no}
-    kind = check_label() if line.type == CHECK else bank_label()
-    return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display(), "kind": kind}
+    return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
 
 
 def add(reconciliation: BankAccReconciliation, pairs: Sequence[tuple[BankAccReconciliationLine, object]], *,
@@ -158,11 +156,6 @@ def restamp_statement_no(reconciliation: BankAccReconciliation) -> None:
         statement_no=reconciliation.statement_no)
 
 
-def restamp_line_no(line: BankAccReconciliationLine) -> None:
-    BankAccountLedgerEntry.objects.filter(bank_rec_matches__line=line).update(statement_line_no=line.line_no)
-    CheckLedgerEntry.objects.filter(bank_rec_matches__line=line).update(statement_line_no=line.line_no)
-
-
 def refresh_applied(line_ids: Iterable[int]) -> None:
     """Applied Amount = the sum of the line's matches (NAV keeps it the same way, as a stored field)."""
     line_ids = list(line_ids)
@@ -174,15 +167,6 @@ def refresh_applied(line_ids: Iterable[int]) -> None:
     update_rows(BankAccReconciliationLine, lines, ["applied_amount"])
 
 
-def matched_line_ids(reconciliation: BankAccReconciliation) -> set[int]:
-    return set(BankRecMatch.objects.filter(line__reconciliation=reconciliation).values_list("line", flat=True))
-
-
-def applied_counts(reconciliation: BankAccReconciliation) -> dict[int, int]:
-    return dict(BankAccReconciliationLine.objects.filter(reconciliation=reconciliation)
-                .annotate(n=Count("bank_rec_matches")).values_list("pk", "n"))
-
-
 def _stamp(entry, status: str, statement_no: str, line_no: int | None) -> None:
     entry.statement_status = status
     entry.statement_no = statement_no
@@ -191,7 +175,3 @@ def _stamp(entry, status: str, statement_no: str, line_no: int | None) -> None:
 
 def _unique(entries: list) -> list:
     return list({entry.pk: entry for entry in entries}.values())
-
-
-def total(matches: Iterable[BankRecMatch]) -> Decimal:
-    return sum((m.amount for m in matches), ZERO)

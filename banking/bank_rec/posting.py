@@ -136,7 +136,7 @@ def _match_problem(rec: BankAccReconciliation, line: BankAccReconciliationLine, 
     if match.bank_entry_id:
         entry = match.bank_entry
         if line.type == CHECK:
-            return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display(), "kind": check_label()}
+            return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
         if entry.bank_account_id != rec.bank_account_id or not entry.open:
             return E.ENTRY_NOT_OPEN % {"table": bank_label(), "entry": entry.pk}
         if entry.remaining_amount != match.amount:
@@ -145,7 +145,7 @@ def _match_problem(rec: BankAccReconciliation, line: BankAccReconciliationLine, 
         return ""
     check = match.check_entry
     if line.type != CHECK:
-        return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display(), "kind": bank_label()}
+        return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
     if check.bank_account_id != rec.bank_account_id or not check.open:
         return E.ENTRY_NOT_OPEN % {"table": check_label(), "entry": check.pk}
     if not check.bank_account_ledger_entry.open:
