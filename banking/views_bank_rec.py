@@ -300,6 +300,11 @@ def line_delete(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
 def _dialog(request: HttpRequest, rec: BankAccReconciliation, form, *, title: str, action: str, submit: str,
             multipart: bool = False, can_submit: bool = True, **extra) -> HttpResponse:
     """A request page: in the worksheet's dialog region for htmx, a page of its own otherwise."""
+    for field in form.visible_fields():
+        if not field.field.disabled:
+            # htmx focuses an autofocus element it swaps in: keyboard users land in the request page.
+            field.field.widget.attrs["autofocus"] = True
+            break
     context = {"title": title, "rec": rec, "form": form, "action": action, "submit_label": submit,
                "multipart": multipart, "can_submit": can_submit, **extra}
     if request.htmx:
