@@ -137,7 +137,7 @@ def match_manually(*, reconciliation: BankAccReconciliation, line: BankAccReconc
         rec = locked(reconciliation)
         line = BankAccReconciliationLine.objects.select_for_update().get(pk=line.pk, reconciliation=rec)
         targets: list[object] = []
-        found = BankAccountLedgerEntry.objects.select_for_update().select_related("bank_account").in_bulk(
+        found = BankAccountLedgerEntry.objects.select_for_update(of=("self",)).select_related("bank_account").in_bulk(
             bank_entries)
         for pk in bank_entries:
             entry = found.get(pk)
@@ -145,7 +145,7 @@ def match_manually(*, reconciliation: BankAccReconciliation, line: BankAccReconc
                 raise BankRecError(E.ENTRY_NOT_OPEN % {"table": matches.bank_label(), "entry": pk})
             matches.check_bank_entry(rec, line, entry)
             targets.append(entry)
-        found_checks = CheckLedgerEntry.objects.select_for_update().select_related(
+        found_checks = CheckLedgerEntry.objects.select_for_update(of=("self",)).select_related(
             "bank_account", "bank_account_ledger_entry").in_bulk(check_entries)
         for pk in check_entries:
             check = found_checks.get(pk)

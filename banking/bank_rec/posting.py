@@ -166,7 +166,7 @@ def post_reconciliation(*, reconciliation: BankAccReconciliation, user=None) -> 
         # Lock order: the bank account, then the worksheet (as creating a worksheet does), so two
         # postings for one bank run one after the other and the card's balance is never lost.
         bank = BankAccount.objects.select_for_update().get(pk=reconciliation.bank_account_id)
-        rec = BankAccReconciliation.objects.select_for_update().select_related("bank_account").get(
+        rec = BankAccReconciliation.objects.select_for_update(of=("self",)).select_related("bank_account").get(
             pk=reconciliation.pk)
         lines, by_line = _load(rec, lock=True)
         found = problems(rec, lines, by_line)

@@ -42,8 +42,14 @@ def open_reconciliations(bank_account: BankAccount | None = None) -> QuerySet[Ba
 
 
 def locked(reconciliation: BankAccReconciliation) -> BankAccReconciliation:
-    """Lock, re-check: the worksheet row, re-read under select_for_update, still open. Call inside atomic."""
-    fresh = BankAccReconciliation.objects.select_for_update().select_related("bank_account").get(pk=reconciliation.pk)
+    """Lock, re-check: the worksheet row, re-read under select_for_update, still open. Call inside atomic.
+
+    The bank account row is locked first, as posting, creating a worksheet and importing a statement
+    do: one order for every writer of a bank's reconciliations, so PostgreSQL never sees a deadlock.
+    """
+    BankAccount.objects.select_for_update().filter(pk=reconciliation.bank_account_id).values_list("pk").first()
+    fresh = BankAccReconciliation.objects.select_for_update(of=("self",)).select_related("bank_account").get(
+        pk=reconciliation.pk)
     if fresh.statement_type != StatementType.BANK_RECONCILIATION:
         raise BankRecError(E.NOT_A_BANK_RECONCILIATION % {"no": fresh.statement_no})
     if fresh.status != BankAccReconciliation.Status.OPEN:

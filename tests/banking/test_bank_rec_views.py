@@ -121,7 +121,9 @@ class WorksheetTests:
                      description=f"D-{day}")
         match_automatically(reconciliation=rec)
         client.force_login(accountant)
-        with django_assert_max_num_queries(14):
+        # Session, user, 2 x permissions, the worksheet, the pane's entries, the pane's cheques, line count,
+        # totals, company name (navigation), the page's lines, their matches: none per line.
+        with django_assert_max_num_queries(12):
             response = client.get(url("worksheet", rec.pk))
         assert response.status_code == 200 and len(response.context["page_obj"]) == 20
 
@@ -521,3 +523,20 @@ class StatementViewTests:
         assert client.get(url("statement-list")).status_code == 403
         assert client.get(url("reconciliation-list")).status_code == 403
 
+
+
+class StatementAdminTests:
+    def test_the_admin_shows_posted_statements_read_only(self, admin_client, scenario30):
+        rec = scenario30[0]
+        match_automatically(reconciliation=rec, tolerance_days=3)
+        from banking.bank_rec.posting import post_reconciliation
+
+        statement = post_reconciliation(reconciliation=rec)
+        changelist = admin_client.get(reverse("admin:banking_bankaccountstatement_changelist"))
+        assert changelist.status_code == 200 and "BS0013" in changelist.content.decode()
+        detail = admin_client.get(reverse("admin:banking_bankaccountstatement_change", args=[statement.pk]))
+        assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+        assert admin_client.get(reverse("admin:banking_bankaccountstatement_add")).status_code == 403
+        assert admin_client.post(reverse("admin:banking_bankaccountstatement_delete", args=[statement.pk]),
+                                 {"post": "yes"}).status_code == 403
+        assert BankAccountStatement.objects.filter(pk=statement.pk).exists()
