@@ -152,7 +152,11 @@ def _worksheet_context(request: HttpRequest, rec: BankAccReconciliation, **extra
     entries = worksheet.open_bank_entries(rec)
     shown = list(entries[:ENTRIES_IN_PANE + 1])
     can_edit = request.user.has_perm(EDIT) and rec.status == BankAccReconciliation.Status.OPEN
+    posted = None
+    if rec.status == BankAccReconciliation.Status.POSTED:
+        posted = BankAccountStatement.objects.filter(reconciliation=rec).first()
     return {
+        "posted_statement": posted,
         "title": _("Bank Acc. Reconciliation"), "rec": rec, "page_obj": paginate(request, lines, LINES_PER_PAGE),
         "totals": worksheet.totals(rec), "entries": shown[:ENTRIES_IN_PANE],
         "more_entries": len(shown) > ENTRIES_IN_PANE, "checks": list(worksheet.open_check_entries(rec)[:ENTRIES_IN_PANE]),

@@ -476,6 +476,7 @@ class PostViewTests:
         assert response.status_code == 302 and response.url == url("statement", statement.pk)
         body = client.get(url("worksheet", rec.pk)).content.decode()
         assert ">Post</button>" not in body and 'name="line"' not in body
+        assert f'href="{url("statement", statement.pk)}"' in body
 
     def test_only_the_accountant_posts(self, client, clerk, auditor, scenario30):
         rec = scenario30[0]
