@@ -248,7 +248,11 @@ def line_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The line was added."))
-        return _updated(request, rec)
+        # Keyboard entry goes on: the next line starts open, on its date, with the same type.
+        next_form = LineForm(initial={"transaction_date": form.cleaned_data["transaction_date"],
+                                      "type": form.cleaned_data["type"]})
+        next_form.fields["transaction_date"].widget.attrs["autofocus"] = True
+        return _updated(request, rec, line_form=next_form, new_line_open=True)
     if request.htmx:
         return render(request, UPDATE, _worksheet_context(request, rec, line_form=form))
     return render(request, WORKSHEET, _worksheet_context(request, rec, line_form=form), status=422)

@@ -193,7 +193,9 @@ class LineTests:
                 "description": "NETTBANK GEBYR", "document_no": "", "check_no": ""}
         assert client.post(url("line-new", rec.pk), data).status_code == 302
         response = client.post(url("line-new", rec.pk), data, **hx_from(url("worksheet", rec.pk)))
-        assert 'id="worksheet-lines" aria-labelledby="worksheet-lines-title" hx-swap-oob="true"' in response.content.decode()
+        body = response.content.decode()
+        assert 'id="worksheet-lines" aria-labelledby="worksheet-lines-title" hx-swap-oob="true"' in body
+        assert '<details class="fasttab" open>' in body and 'value="2026-01-05"' in body and "autofocus" in body
         assert list(rec.lines.values_list("line_no", "statement_amount")) == [
             (10000, Decimal("-25.00")), (20000, Decimal("-25.00"))]
 
