@@ -38,6 +38,7 @@ from banking.models import (
     TextToAccountMapping,
 )
 from receivables.bulk import insert_objects, new_row, read_values
+from receivables.collector import paused_garbage_collection
 from receivables.posting.writer import update_rows
 from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
@@ -129,7 +130,7 @@ def _settings(journal: BankAccReconciliation) -> MatchSettings:
 
 def apply_automatically(*, journal: BankAccReconciliation, user=None, today: date | None = None) -> AutoApplyResult:
     journal = BankAccReconciliation.objects.select_related("bank_account__currency").get(pk=journal.pk)
-    with transaction.atomic():
+    with transaction.atomic(), paused_garbage_collection():
         all_lines = list(journal.lines.filter(posted=False).order_by("line_no"))
         kept = [line for line in all_lines if line.match_confidence in KEPT]
         to_match = [line for line in all_lines if line.match_confidence not in KEPT]

@@ -223,13 +223,17 @@ def read_values(queryset: models.QuerySet, *, chunk: int = 5000) -> Iterator[tup
         return
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    converters = [_sqlite_reader(expression) for expression, _sql, _alias in compiler.select]
+    readers = [(column, reader) for column, (expression, _sql, _alias) in enumerate(compiler.select)
+               if (reader := _sqlite_reader(expression))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             for row in rows:
-                yield tuple(convert(value) if convert and value is not None else value
-                            for convert, value in zip(converters, row, strict=True))
+                values = list(row)
+                for column, reader in readers:
+                    if (value := values[column]) is not None:
+                        values[column] = reader(value)
+                yield tuple(values)
 
 
 _FLOAT_TO_DECIMAL = Context(prec=15).create_decimal_from_float  # SQLite keeps 15 significant digits (as Django)

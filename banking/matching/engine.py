@@ -45,9 +45,7 @@ remaining amount and leave the difference on the line (NAV).
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,6 +78,7 @@ from banking.matching.scoring import (
     text_mapping,
 )
 from banking.matching.subset import subset_sums
+from receivables.collector import paused_garbage_collection
 
 DUPLICATE_LINE_ID = "statement line %(line_id)s is given twice: line ids must be unique"
 PARTY_SCAN_LIMIT = 200  # entries of one identified party looked at for a combined payment
@@ -121,25 +120,11 @@ def match_statement(
         if line.line_id in seen:
             raise ValueError(DUPLICATE_LINE_ID % {"line_id": line.line_id})
         seen.add(line.line_id)
-    with _without_cyclic_gc():
+    with paused_garbage_collection():
         per_line = [
             _line_candidates(line, ix, settings, rule_table, currency, today) for line in lines
         ]
         return assign_statement(lines, per_line, settings)
-
-
-@contextmanager
-def _without_cyclic_gc():
-    """Matching allocates many small objects next to an index of millions; Python's cyclic
-    collector would rescan that index again and again (about a third of the run time) while
-    nothing here builds reference cycles. Restored afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def tolerance_range(amount: int, settings: MatchSettings) -> tuple[int, int]:

@@ -8,7 +8,6 @@ range. Nothing scans all open entries per line.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import math
 import operator
@@ -27,6 +26,7 @@ from banking.matching.normalize import (
     learned_text_key,
     name_tokens,
 )
+from receivables.collector import paused_garbage_collection
 
 PartyKey = tuple[str, str]  # (kind, no)
 _DUE_KEY = operator.attrgetter("due_key")
@@ -305,13 +305,8 @@ def build_index(
     lcy_code: str = "NOK",
 ) -> MatchIndex:
     """Build the lookup tables once per run (see the module docstring)."""
-    enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects, no cycles: skip the collector's passes
-    try:
+    with paused_garbage_collection():  # hundreds of thousands of new objects, no cycles
         return _build_index(entries, parties, mappings, hints, lcy_code)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build_index(entries, parties, mappings, hints, lcy_code: str) -> MatchIndex:

@@ -20,10 +20,8 @@ invoice "1001" on the cut-over date) do some of them share a transaction. It sti
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict, deque
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,6 +30,7 @@ from uuid import uuid4
 from django.utils.translation import gettext_lazy as _
 
 from receivables.bulk import new_row
+from receivables.collector import paused_garbage_collection
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -176,23 +175,6 @@ def import_open_entries(
         except PostingError as error:
             raise ImportRejected([_row_error(name, error)]) from None
     return ImportResult(imported=count, created=count, updated=0, transactions=len(result.transaction_nos))
-
-
-@contextmanager
-def paused_garbage_collection():
-    """Pause Python's cycle collector while a large posting run builds its entries.
-
-    A 100,000-row import holds about half a million ledger rows in memory until they are saved;
-    they form no reference cycles, yet the collector scans them again and again as they pile up,
-    which took 45 % of the import's time. Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _row_error(name: str, error: PostingError) -> RowError:

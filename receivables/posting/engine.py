@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from receivables.bulk import new_row
+from receivables.collector import paused_garbage_collection
 from receivables.dateformula import calc_date
 from receivables.models import (
     AccountType,
@@ -265,7 +266,7 @@ def post(
     if accept_late_discount is None:
         accept_late_discount = not setup.pmt_disc_tolerance_warning
     try:
-        with transaction.atomic():
+        with transaction.atomic(), paused_garbage_collection():
             result = _write(
                 lines, setup=setup, accounts=accounts, user=user, source_code=source_code,
                 accept_payment_tolerance=accept_payment_tolerance, accept_late_discount=accept_late_discount,
