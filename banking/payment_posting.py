@@ -56,27 +56,14 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         lines = lines_to_post(journal, accepted_only=accepted_only)
         check_lines(lines)
         bank = journal.bank_account
-        _mark_entries(journal, lines)
-        journal_lines = []
-        for line in lines:
-            applies_to_id = f"PRJ{journal.pk}-{line.line_no}"
-            is_party = line.account_type in KINDS
-            refund = (line.account_type == AccountType.CUSTOMER and line.statement_amount < 0) or (
-                line.account_type == AccountType.VENDOR and line.statement_amount > 0)
-            journal_lines.append(GenJournalLine(
-                line_no=line.line_no, posting_date=line.transaction_date,
-                document_type=(DocumentType.REFUND if refund else DocumentType.PAYMENT) if is_party else "",
-                document_no=journal.statement_no, external_document_no=line.end_to_end_id[:35],
-                account_type=line.account_type, account_no=line.account_no,
-                description=(line.description or line.transaction_text or line.related_party_name)[:100],
-                currency_code=bank.currency.code if bank.currency_id else "",
-                amount=-line.statement_amount, bal_account_type=AccountType.BANK_ACCOUNT, bal_account_no=bank.no,
-                applies_to_id=applies_to_id if line.applications.all() else "",
-                payment_reference=line.creditor_reference[:50],
-            ))
-        # One transaction per line: the engine groups consecutive lines by posting date and document no.,
-        # and each line balances on its own bank account, so grouping does not mix their applications.
-        result = post(journal_lines, user=user, source_code="PAYMTRECON", delete_journal_lines=False)
+        results = []
+        for round_lines in _rounds(lines):
+            _mark_entries(journal, round_lines)
+            # One transaction per line: the engine groups consecutive lines by posting date and document
+            # no., and each line balances on its own bank account, so grouping does not mix applications.
+            results.append(post([_journal_line(journal, line) for line in round_lines], user=user,
+                                source_code="PAYMTRECON", delete_journal_lines=False))
+        result = _combined(results)
         by_line = {line.line_no: line for line in lines}
         for entry in result.bank_entries:
             line = by_line.get(entry.journal_line_no) if entry.journal_line_no else None
@@ -104,6 +91,60 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         return result
 
 
+def _journal_line(journal: BankAccReconciliation, line: BankAccReconciliationLine) -> GenJournalLine:
+    bank = journal.bank_account
+    is_party = line.account_type in KINDS
+    refund = (line.account_type == AccountType.CUSTOMER and line.statement_amount < 0) or (
+        line.account_type == AccountType.VENDOR and line.statement_amount > 0)
+    return GenJournalLine(
+        line_no=line.line_no, posting_date=line.transaction_date,
+        document_type=(DocumentType.REFUND if refund else DocumentType.PAYMENT) if is_party else "",
+        document_no=journal.statement_no, external_document_no=line.end_to_end_id[:35],
+        account_type=line.account_type, account_no=line.account_no,
+        description=(line.description or line.transaction_text or line.related_party_name)[:100],
+        currency_code=bank.currency.code if bank.currency_id else "",
+        amount=-line.statement_amount, bal_account_type=AccountType.BANK_ACCOUNT, bal_account_no=bank.no,
+        applies_to_id=_applies_to_id(journal, line) if line.applications.all() else "",
+        payment_reference=line.creditor_reference[:50],
+    )
+
+
+def _applies_to_id(journal: BankAccReconciliation, line: BankAccReconciliationLine) -> str:
+    return f"PRJ{journal.pk}-{line.line_no}"
+
+
+def _rounds(lines: list[BankAccReconciliationLine]) -> list[list[BankAccReconciliationLine]]:
+    """Split the lines so that no entry is applied by two lines of one posting run.
+
+    An entry carries one applies-to ID, so when two lines each pay part of the same invoice, the
+    second is posted in a later run of the same transaction, against what the first left open.
+    Almost every statement is one round.
+    """
+    rounds: list[tuple[list[BankAccReconciliationLine], set[tuple[str, int]]]] = []
+    for line in lines:
+        targets = {(line.account_type, application.applies_to_entry_no) for application in line.applications.all()}
+        for members, taken in rounds:
+            if not targets & taken:
+                members.append(line)
+                taken |= targets
+                break
+        else:
+            rounds.append(([line], set(targets)))
+    return [members for members, _taken in rounds]
+
+
+def _combined(results: list[PostingResult]) -> PostingResult:
+    if len(results) == 1:
+        return results[0]
+    return PostingResult(
+        register=results[0].register,
+        transaction_nos=[no for result in results for no in result.transaction_nos],
+        **{name: [row for result in results for row in getattr(result, name)] for name in (
+            "gl_entries", "cust_entries", "vendor_entries", "bank_entries", "detailed_cust_entries",
+            "detailed_vendor_entries")},
+    )
+
+
 def _mark_entries(journal: BankAccReconciliation, lines: list[BankAccReconciliationLine]) -> None:
     """Give each line's target entries its applies-to ID and amount to apply, as Apply Entries does.
 
@@ -125,6 +166,6 @@ def _mark_entries(journal: BankAccReconciliation, lines: list[BankAccReconciliat
             # the discount (it checks the dates); anything less is a partial payment of that amount.
             covers = application.applied_amount + application.applied_pmt_discount >= abs(entry.remaining_amount)
             entry.amount_to_apply = entry.remaining_amount if covers else sign * application.applied_amount
-            entry.applies_to_id = f"PRJ{journal.pk}-{line.line_no}"
+            entry.applies_to_id = _applies_to_id(journal, line)
             changed.append(entry)
         update_rows(kind.entry_model, changed, ["applies_to_id", "amount_to_apply"])

@@ -49,6 +49,20 @@ def gl(transaction_no: int) -> dict[str, Decimal]:
 
 
 class PostPaymentsTests:
+    def test_two_lines_each_paying_part_of_one_invoice_both_apply(self, inv, journal, ledger_ok):
+        first = add_line(journal, "600.00", date(2026, 1, 20), "Faktura INV-1001 del 1", line_no=10000)
+        second = add_line(journal, "400.00", date(2026, 1, 21), "Faktura INV-1001 del 2", line_no=20000)
+        apply_manually(line=first, account_type="customer", entries=[(inv.pk, D("600.00"))])
+        apply_manually(line=second, account_type="customer", entries=[(inv.pk, D("400.00"))])
+        post_payment_journal(journal=journal, reconcile=True)
+        inv.refresh_from_db()
+        assert not inv.open and inv.remaining_amount == 0
+        payments = CustLedgerEntry.objects.filter(document_type="payment").order_by("entry_no")
+        assert [(p.amount, p.remaining_amount, p.open) for p in payments] == [
+            (D("-600.00"), D("0"), False), (D("-400.00"), D("0"), False)]
+        assert inv.applies_to_id == "" and inv.amount_to_apply == 0
+        assert BankAccountLedgerEntry.objects.filter(open=False).count() == 2
+
     def test_post_payments_and_reconcile(self, inv, journal, ledger_ok):  # scenario 23
         line = add_line(journal, "980.00", date(2026, 1, 6), "Faktura INV-1001 Fjord Handel AS")
         apply_manually(line=line, account_type="customer", entries=[(inv.pk, None)])
