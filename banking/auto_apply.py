@@ -177,8 +177,8 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
                     document_no=documents.get((decision.account_type, application.entry_no), ""),
                 ))
             data = decision.as_dict()
-            records.append(MatchDecision(
-                line=line, bank_account=journal.bank_account, match_confidence=line.match_confidence,
+            records.append(new_row(
+                MatchDecision, line=line, bank_account=journal.bank_account, match_confidence=line.match_confidence,
                 score=decision.score, account_type=decision.account_type, account_no=decision.account_no,
                 applications=data["applications"], candidates=data.get("candidates", []),
                 reasons=data.get("reasons", []),

@@ -176,37 +176,38 @@ def _insert_sql(model: type[models.Model], fields: list[models.Field], connectio
     )
 
 
-_BLANK_ROWS: dict[type[models.Model], dict] = {}
+_BLANK_ROWS: dict[type[models.Model], tuple[dict, list] | None] = {}
 
 
 def new_row(model: type[models.Model], **values) -> models.Model:
     """An unsaved instance, as `model(**values)` gives, built without Model.__init__'s per-field work.
 
     A large posting builds several rows per journal line, and Model.__init__ (defaults, descriptors,
-    signals) was a fifth of its time. Defaults are taken once per model; a model with callable
-    defaults or init signal receivers is built the ordinary way.
+    signals) was a fifth of its time. Fixed defaults are taken once per model, callable ones (a new
+    list for a JSON field) per row; a model with init signal receivers is built the ordinary way.
     """
-    blank = _BLANK_ROWS.get(model)
+    if model not in _BLANK_ROWS:
+        _BLANK_ROWS[model] = _blank_row(model)
+    blank = _BLANK_ROWS[model]
     if blank is None:
-        blank = _BLANK_ROWS[model] = _blank_row(model)
-    if not blank:
         return model(**values)
+    fixed, per_row = blank
     obj = model.__new__(model)
     obj._state = ModelState()
-    obj.__dict__.update(blank)
+    obj.__dict__.update(fixed)
+    for field in per_row:
+        obj.__dict__[field.attname] = field.get_default()
     for name, value in values.items():
         setattr(obj, name, value)
     return obj
 
 
-def _blank_row(model: type[models.Model]) -> dict:
+def _blank_row(model: type[models.Model]) -> tuple[dict, list] | None:
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return None
     fields = model._meta.concrete_fields
-    if (
-        pre_init.has_listeners(model) or post_init.has_listeners(model)
-        or any(f.has_default() and callable(f.default) for f in fields)
-    ):
-        return {}
-    return {f.attname: f.get_default() for f in fields}
+    per_row = [f for f in fields if f.has_default() and callable(f.default)]
+    return {f.attname: f.get_default() for f in fields if f not in per_row}, per_row
 
 
 def read_values(queryset: models.QuerySet, *, chunk: int = 5000) -> Iterator[tuple]:

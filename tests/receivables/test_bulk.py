@@ -38,6 +38,13 @@ class NewRowTests:
         first.description = "changed"
         assert second.description == GenJournalLine().description
 
+    def test_callable_defaults_give_each_row_its_own_value(self, company) -> None:
+        from banking.models import MatchDecision
+
+        first, second = new_row(MatchDecision), new_row(MatchDecision)
+        first.candidates.append({"entry_no": 1})
+        assert second.candidates == [] and first.candidates is not second.candidates
+
 
 class InsertTests:
     def test_rows_with_reserved_keys_are_stored_as_the_orm_stores_them(self, company) -> None:
