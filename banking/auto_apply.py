@@ -149,7 +149,10 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
         ]
         decisions = match_statement(statement_lines, inputs, _settings(journal), today=today or timezone.localdate())
         AppliedPaymentEntry.objects.filter(line__in=to_match).delete()
-        MatchDecision.objects.filter(line__in=to_match, outcome=MatchDecision.Outcome.PENDING).delete()
+        # Every decision is kept (for review, the auto-application report and learning); one nobody judged
+        # is marked superseded by this run's decision rather than deleted.
+        MatchDecision.objects.filter(line__in=to_match, outcome=MatchDecision.Outcome.PENDING).update(
+            outcome=MatchDecision.Outcome.SUPERSEDED)
         by_id = {line.pk: line for line in to_match}
         documents = {(e.kind, e.entry_no): e.document_no for e in inputs.entries}
         applications, records = [], []

@@ -92,6 +92,7 @@ class MatchDecision(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         CHANGED = "changed", _("Changed")
         REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded by a later Apply Automatically")
 
     line = models.ForeignKey(BankAccReconciliationLine, models.CASCADE, related_name="decisions",
                              verbose_name=_("statement line"))

@@ -47,6 +47,15 @@ class ApplyAutomaticallyTests:
         assert not CustLedgerEntry.objects.get(pk=invoice.pk).open
         ledger_ok()
 
+    def test_running_it_again_keeps_the_earlier_decision(self, fjord, journal):
+        post_invoice(fjord, "INV-1001", "1000.00", date(2026, 1, 1))
+        statement_line = line(journal, "980.00", date(2026, 1, 6), "Faktura INV-1001 Fjord Handel AS")
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        decisions = list(MatchDecision.objects.filter(line=statement_line).order_by("pk"))
+        assert [d.outcome for d in decisions] == ["superseded", "pending"]
+        assert decisions[0].reasons == decisions[1].reasons and decisions[0].account_no == "C10000"
+
     def test_kid_finds_the_invoice(self, fjord, journal):  # scenario 42
         post_invoice(fjord, "12345", "500.00", date(2026, 1, 1), terms=False, payment_reference="00000123455")
         statement_line = line(journal, "500.00", date(2026, 1, 20), "KID 00000123455")

@@ -99,12 +99,14 @@ class OutcomeTests:
         accept_applications(lines=[line], user=accountant)
         assert list(line.decisions.order_by("pk").values_list("outcome", flat=True)) == ["rejected", "accepted"]
 
-    def test_a_pending_decision_is_replaced_when_applied_again(self, fjord, journal):
+    def test_a_pending_decision_is_superseded_when_applied_again_and_counted_once(self, fjord, journal):
         post_invoice(fjord, "INV-1001", "1000.00", date(2026, 1, 1))
         line = make_line(journal, "980.00", date(2026, 1, 6), "Faktura INV-1001 Fjord Handel AS")
         apply_automatically(journal=journal, today=TODAY)
         apply_automatically(journal=journal, today=TODAY)
-        assert line.decisions.get().outcome == "pending"
+        assert [d.outcome for d in line.decisions.order_by("pk")] == ["superseded", "pending"]
+        (month,) = auto_application_by_month()
+        assert (month.lines, month.applied, month.pending) == (1, 1, 1)
 
     def test_posting_an_untouched_line_accepts_it(self, fjord, journal, accountant, ledger_ok):
         post_invoice(fjord, "INV-1001", "1000.00", date(2026, 1, 1))
