@@ -37,9 +37,8 @@ from banking.models import (
     PaymentApplicationRule,
     TextToAccountMapping,
 )
-from receivables.bulk import insert_objects, new_row, read_values
+from receivables.bulk import insert_objects, new_row, read_values, update_rows
 from receivables.collector import paused_garbage_collection
-from receivables.posting.writer import update_rows
 from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
 KEPT = {MatchConfidence.MANUAL, MatchConfidence.ACCEPTED}

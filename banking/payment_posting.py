@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from banking.applying import record_outcome
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, MatchDecision
+from receivables.bulk import update_rows
 from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
 from receivables.posting import PostingError, PostingResult, post
 from receivables.posting.parties import KINDS
-from receivables.posting.writer import update_rows
 
 NOTHING_TO_POST = _("There is nothing to post.")
 NOT_APPLIED = _("The line with transaction date %(date)s and transaction text '%(text)s' is not applied. You must "

@@ -15,9 +15,9 @@ from django.db.models import Q
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, BankRecMatch, ReconciliationLineType
 from receivables.aggregates import MoneySum
+from receivables.bulk import update_rows
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 from receivables.money import ZERO
-from receivables.posting.writer import update_rows
 
 from . import errors as E
 from .errors import BankRecError

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from django.db import connections, models, router
+from django.db import models
 
-from receivables.bulk import can_reserve_keys, db_converter, insert_objects, new_row, reserve_keys
+from receivables.bulk import can_reserve_keys, insert_objects, new_row, reserve_keys, update_rows
 
 from receivables.models import (
     BankAccountLedgerEntry,
@@ -115,31 +115,6 @@ class LedgerWriter:
             self.register.to_entry_no = max(e.pk for e in gl)
         self.register.save()
 
-
-
-def update_rows(model: type[models.Model], objs: list[models.Model], attnames: list[str]) -> None:
-    """UPDATE many rows, one parameterized statement run with executemany.
-
-    Django's bulk_update builds one CASE expression per field over the whole batch, which is slow to
-    compile for thousands of ledger entries; executemany of a plain UPDATE is fast on SQLite and
-    PostgreSQL alike.
-    """
-    fields = [model._meta.get_field(name) for name in attnames]
-    fields = [f for f in fields if f.concrete]
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    pk = model._meta.pk
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(pk.column)
-    )
-    converters = [db_converter(f, connection) for f in fields]
-    attnames = [f.attname for f in fields]
-    rows = [
-        [convert(getattr(obj, name)) for convert, name in zip(converters, attnames, strict=True)] + [obj.pk]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def gl_entry(**kwargs) -> GLEntry:

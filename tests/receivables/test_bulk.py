@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 
-from receivables.bulk import insert_objects, insert_rows, new_row, reserve_keys
+from receivables.bulk import insert_objects, insert_rows, new_row, reserve_keys, update_rows
 from receivables.models import AccountType, DocumentType, GLAccount, GLEntry, GenJournalLine, GLRegister
-from receivables.posting.writer import update_rows
 
 pytestmark = pytest.mark.django_db
 
