@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from banking.models import TextToAccountMapping
+from receivables.admin import ReadOnlyAdmin
 
 
 @admin.register(TextToAccountMapping)
@@ -39,21 +40,12 @@ class BankFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatementImport)
-class StatementImportAdmin(admin.ModelAdmin):
+class StatementImportAdmin(ReadOnlyAdmin):
     """Imported files are a record: visible, never changed here."""
 
     list_display = ["filename", "bank_account", "format", "transactions", "skipped", "imported_by", "imported_at"]
     list_filter = ["bank_account", "format"]
     exclude = ["content"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 from banking.models import BankAccountStatement, BankAccountStatementLine  # noqa: E402
@@ -75,7 +67,7 @@ class BankAccountStatementLineInline(admin.TabularInline):
 
 
 @admin.register(BankAccountStatement)
-class BankAccountStatementAdmin(admin.ModelAdmin):
+class BankAccountStatementAdmin(ReadOnlyAdmin):
     """Posted bank account reconciliations are a record: visible, never changed here."""
 
     list_display = ["bank_account", "statement_no", "statement_date", "balance_last_statement",
@@ -83,12 +75,3 @@ class BankAccountStatementAdmin(admin.ModelAdmin):
     list_filter = ["bank_account"]
     search_fields = ["statement_no"]
     inlines = [BankAccountStatementLineInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
