@@ -8,8 +8,9 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+from .errors import NotStreamable
 from .model import Transaction
 
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
@@ -28,8 +29,12 @@ def clean(text: str | None) -> str:
     """Collapse runs of whitespace (padding, line breaks) into one space."""
     if not text:
         return ""
+    # The common case, checked without a regular expression: the only whitespace a printable
+    # string can hold is the plain space.
+    if text.isprintable() and text[0] != " " and text[-1] != " " and "  " not in text:
+        return text
     if _NEEDS_CLEANING.search(text) is None:
-        return text  # the common case, checked without rebuilding the string
+        return text
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -199,17 +204,51 @@ def with_unique_ids(transactions: list[Transaction], scope: str) -> list[Transac
     result = []
     for transaction in transactions:
         if not transaction.transaction_id or counts[transaction.transaction_id] > 1:
-            content = (
-                transaction.booking_date,
-                transaction.amount,
-                transaction.text,
-                transaction.party_name,
-                transaction.transaction_id,
-            )
-            seen[content] += 1
-            transaction = dataclasses.replace(
-                transaction,
-                transaction_id=derived_transaction_id(transaction, scope, seen[content]),
-            )
+            transaction = _with_derived_id(transaction, scope, seen)
         result.append(transaction)
     return result
+
+
+def unique_ids_streamed(batches: Iterable[list[Transaction]], scope: str) -> Iterator[Transaction]:
+    """with_unique_ids for a statement read a batch (one booked entry) at a time.
+
+    Gives the very same ids, as long as an id that came alone in its batch
+    does not come again in a later one: the first one has been given out by
+    then, and NotStreamable is raised. An id repeated within one batch (the
+    details of a batch booking sharing the entry's reference) is derived at
+    once, and so is every later occurrence of it. Only the ids are kept, not
+    the transactions.
+    """
+    alone: set[str] = set()
+    repeated: set[str] = set()
+    seen: Counter[tuple[object, ...]] = Counter()
+    for batch in batches:
+        counts = Counter(t.transaction_id for t in batch) if len(batch) > 1 else None
+        for transaction in batch:
+            key = transaction.transaction_id
+            if key and key not in repeated and (counts is None or counts[key] == 1):
+                if key in alone:
+                    raise NotStreamable(f"transaction id {key!r} comes again further on")
+                alone.add(key)
+                yield transaction
+                continue
+            if key:
+                if key in alone:
+                    raise NotStreamable(f"transaction id {key!r} comes again further on")
+                repeated.add(key)
+            yield _with_derived_id(transaction, scope, seen)
+
+
+def _with_derived_id(transaction: Transaction, scope: str, seen: Counter[tuple[object, ...]]) -> Transaction:
+    """The transaction with a derived id; `seen` counts identical lines so far."""
+    content = (
+        transaction.booking_date,
+        transaction.amount,
+        transaction.text,
+        transaction.party_name,
+        transaction.transaction_id,
+    )
+    seen[content] += 1
+    return dataclasses.replace(
+        transaction, transaction_id=derived_transaction_id(transaction, scope, seen[content])
+    )

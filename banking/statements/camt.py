@@ -3,9 +3,11 @@
 Any version (.001.02 to .001.10 are in the test corpus): elements are matched
 on their local names, so the namespace does not matter.
 
-The file is streamed with `lxml.etree.iterparse`: every <Ntry> is turned into
+The file is read with `lxml.etree.iterparse`: every <Ntry> is turned into
 transactions as soon as it is complete and then removed from the tree, so a
-statement with 100,000 entries never sits in memory as XML.
+statement with 100,000 entries never sits in memory as XML. `parse_camt`
+gathers the transactions into a ParsedFile; `stream_camt` hands them out as
+they come (see CamtStream), so they need not sit in memory either.
 
 Safety: the parser neither loads DTDs nor resolves entities nor touches the
 network, and a document with any DOCTYPE is refused outright; camt files never
@@ -35,11 +37,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -51,10 +53,11 @@ from ._common import (
     join_clean,
     normalise_reference,
     statement_scope,
+    unique_ids_streamed,
     with_unique_ids,
 )
-from ._xpath_records import ElementsReader, RecordReader, TextsReader
-from .errors import StatementParseError, parse_errors
+from ._xpath_records import RecordReader, TextsReader
+from .errors import NotStreamable, StatementParseError, parse_errors
 from .model import ParsedFile, Statement, Transaction
 
 MAX_CAMT_BYTES = 512 * 1024 * 1024
@@ -111,8 +114,7 @@ class _Balance:
     when: date | None
 
 
-@dataclass(slots=True)  # not frozen: built once per TxDtls, and frozen init is slower
-class _Details:
+class _Details(NamedTuple):  # a tuple: one is built per TxDtls, and a tuple is built fastest
     """One TxDtls, read once and used whether or not the entry is split."""
 
     amount: Decimal | None  # signed; None when absent or in another currency
@@ -128,17 +130,102 @@ class _Details:
 
 
 def parse_camt(source: bytes | BinaryIO, *, filename: str = "") -> ParsedFile:
+    """The whole file at once: every statement with all its transactions."""
     with parse_errors(filename):
-        if isinstance(source, bytes | bytearray):
-            if len(source) > MAX_CAMT_BYTES:
-                raise StatementParseError(
-                    "", "", TOO_LARGE.format(size=len(source), limit=MAX_CAMT_BYTES)
-                )
-            source = io.BytesIO(source)
-        return _read(source)
+        kind = ""
+        statements: list[Statement] = []
+        header: _Header | None = None
+        transactions: list[Transaction] = []
+        for item in _items(_stream(source)):
+            if item is None:
+                statements.append(_statement(header, transactions))
+                transactions = []
+            elif type(item) is list:
+                transactions.extend(item)
+            elif item is _DROP:
+                transactions = []
+            elif type(item) is str:
+                kind = item
+            else:
+                header = item
+        return ParsedFile(format=kind, statements=statements)
 
 
-def _read(stream: BinaryIO) -> ParsedFile:
+def stream_camt(source: bytes | BinaryIO, *, filename: str = "") -> CamtStream:
+    """The file one statement and one entry at a time; see CamtStream."""
+    return CamtStream(source, filename=filename)
+
+
+class CamtStream:
+    """A camt file read as it is iterated: (statement, transactions) pairs.
+
+    The statement carries what its header says (account, currency, balances)
+    and an empty transactions list; its transactions come from the iterator
+    beside it, with the ids `parse_camt` would give them, and are only there
+    until the next statement is asked for. `format` is known once the first
+    statement has come. Every problem with the file is raised as
+    StatementParseError where it is met, so a consumer that writes as it reads
+    must be able to undo (a database transaction).
+
+    One thing cannot be known early: whether a transaction id that came once
+    comes again further on, which would have made the parser derive an id for
+    both. Then NotStreamable is raised, and the consumer starts over with the
+    whole file (`parse_camt`); ids repeated within one entry (a batch whose
+    details share the entry's reference) are handled as they come. A stream
+    is read once.
+    """
+
+    def __init__(self, source: bytes | BinaryIO, *, filename: str = "") -> None:
+        self.filename = filename
+        self.format = ""
+        with parse_errors(filename):
+            self._stream = _stream(source)
+
+    def __iter__(self) -> Iterator[tuple[Statement, Iterator[Transaction]]]:
+        items = self._checked_items()
+        for item in items:
+            if type(item) is str:
+                self.format = item
+                continue
+            header: _Header = item  # type: ignore[assignment]
+            batches = _until_statement_end(items)
+            yield _statement(header, []), unique_ids_streamed(batches, _scope(header))
+            for _ in batches:  # whatever the consumer left of this statement
+                pass
+
+    def _checked_items(self) -> Iterator[object]:
+        with parse_errors(self.filename):
+            yield from _items(self._stream)
+
+
+# A statement started inside another one: what the outer one had read so far is
+# dropped (only ever seen in mangled files).
+_DROP = object()
+
+
+def _until_statement_end(items: Iterator[object]) -> Iterator[list[Transaction]]:
+    for item in items:
+        if item is None:
+            return
+        if item is _DROP:
+            raise NotStreamable("a statement starts inside another one")
+        yield item  # type: ignore[misc]
+
+
+def _stream(source: bytes | BinaryIO) -> BinaryIO:
+    if isinstance(source, bytes | bytearray | memoryview):
+        if len(source) > MAX_CAMT_BYTES:
+            raise StatementParseError("", "", TOO_LARGE.format(size=len(source), limit=MAX_CAMT_BYTES))
+        return io.BytesIO(source)
+    return source
+
+
+def _items(stream: BinaryIO) -> Iterator[object]:
+    """What the file says, in order: the message kind (a str), then per
+    statement its _Header, a list of transactions per entry (empty when it is
+    pending), and None when the statement ends; _DROP when a statement starts
+    inside another. The transaction ids are not made unique yet (_statement,
+    or unique_ids_streamed, does that)."""
     context = etree.iterparse(
         stream,
         events=("start", "end"),
@@ -153,32 +240,37 @@ def _read(stream: BinaryIO) -> ParsedFile:
     kind = ""
     group_date: date | None = None
     header: _Header | None = None
-    transactions: list[Transaction] = []
-    statements: list[Statement] = []
+    statements = 0
     try:
         for event, element in _checked(context):
-            name = _local(element)
+            tag = element.tag
+            name = tag[tag.rfind("}") + 1 :]
             if event == "start":
                 if name in _KINDS and not kind:
                     kind = _KINDS[name][0]
+                    yield kind
                 elif name in _STATEMENT_TAGS:
-                    header, transactions = None, []
+                    if header is not None:
+                        yield _DROP
+                    header = None
                 continue
-            if name == "GrpHdr":
-                group_date = _optional_date(_path(_tree(element), "CreDtTm"))
-                _discard(element)
-            elif name == "Ntry":
+            if name == "Ntry":
                 if header is None:
                     statement = _tree(element.getparent())
                     header = _header(statement, kind, group_date, first_entry=_tree(element))
-                transactions.extend(_entry_transactions(element, header))
+                    yield header
+                yield _entry_transactions(element, header)
+                _discard(element)
+            elif name == "GrpHdr":
+                group_date = _optional_date(_path(_tree(element), "CreDtTm"))
                 _discard(element)
             elif name in _STATEMENT_TAGS and kind:
                 if header is None:
-                    statement = _tree(element)
-                    header = _header(statement, kind, group_date, first_entry=None)
-                statements.append(_statement(header, transactions))
-                header, transactions = None, []
+                    header = _header(_tree(element), kind, group_date, first_entry=None)
+                    yield header
+                statements += 1
+                yield None
+                header = None
                 _discard(element)
     except etree.XMLSyntaxError as exc:
         raise StatementParseError(
@@ -188,7 +280,6 @@ def _read(stream: BinaryIO) -> ParsedFile:
         raise StatementParseError("", "", NOT_CAMT)
     if not statements:
         raise StatementParseError("", "", NO_STATEMENTS)
-    return ParsedFile(format=kind, statements=statements)
 
 
 def _checked(context: etree.iterparse) -> Iterator[tuple[str, etree._Element]]:
@@ -430,6 +521,7 @@ def _pick(balances: list[_Balance], codes: tuple[str, ...], last_resort: str = "
 
 
 def _statement(header: _Header, transactions: list[Transaction]) -> Statement:
+    """The statement with its transactions, ids made unique (see _common.with_unique_ids)."""
     return Statement(
         account_iban=header.account_iban,
         account_number=header.account_number,
@@ -440,42 +532,223 @@ def _statement(header: _Header, transactions: list[Transaction]) -> Statement:
         opening_date=header.opening_date,
         closing_balance=header.closing_balance,
         closing_date=header.closing_date,
-        transactions=with_unique_ids(
-            transactions,
-            statement_scope(
-                header.account_number,
-                header.statement_id,
-                header.sequence,
-                header.opening_balance,
-                header.closing_balance,
-            ),
-        ),
+        transactions=with_unique_ids(transactions, _scope(header)) if transactions else [],
+    )
+
+
+def _scope(header: _Header) -> str:
+    return statement_scope(
+        header.account_number,
+        header.statement_id,
+        header.sequence,
+        header.opening_balance,
+        header.closing_balance,
     )
 
 
 # --- entries ----------------------------------------------------------------
 #
-# Entries are many, so they are read with one compiled XPath per <Ntry> and
-# one per <TxDtls> (see _xpath_records); an element is only walked by name to
-# say where an error is.
+# Entries are many, and reading their elements one by one from Python is what
+# costs (lxml makes a string for every tag asked for). The fields of an entry
+# are found by a walk guided by the tables below: a child whose name is not in
+# its table is skipped with everything inside it. A field takes the first
+# element of its path in document order, with all the text inside it,
+# stripped: what an XPath string() would give. Children must be in the entry's
+# own namespace, like in the XPaths this replaced.
+#
+# Where the walk finds each field depends only on the entry's shape: its
+# elements' names and how many children each has, in document order. A bank
+# writes its entries in a handful of shapes, so the walk runs once per shape
+# and leaves a _Plan (the positions of the fields among the entry's elements);
+# every other entry of that shape is read straight from those positions.
+#
+# Rare shapes of a detail (a repeated Ustrd or Strd, a postal address) are
+# read again with XPath from _xpath_records, where speed does not matter. An
+# element is only walked by name to say where an error is.
 
-_ENTRY_FIELDS = dict(
-    amount="Amt",
-    currency="Amt/@Ccy",
-    indicator="CdtDbtInd",
-    status="Sts",
-    booking_date="BookgDt",
-    value_date="ValDt",
-    servicer_reference="AcctSvcrRef",
-    entry_reference="NtryRef",
-    domain="BkTxCd/Domn/Cd",
-    family="BkTxCd/Domn/Fmly/Cd",
-    sub_family="BkTxCd/Domn/Fmly/SubFmlyCd",
-    proprietary="BkTxCd/Prtry/Cd",
-    information="AddtlNtryInf",
-    details="count(NtryDtls/TxDtls)",
-)
-_ENTRY_DETAILS = ElementsReader("NtryDtls/TxDtls")
+_TEXT, _MONEY, _GROUP, _DETAILS, _COUNTED, _COUNTED_GROUP, _FLAG = range(7)
+
+# name: (kind, field, inner table); _MONEY's inner is the field for its Ccy.
+_PARTY_FIELDS = {
+    role: {
+        role: (_GROUP, "", {
+            "Nm": (_TEXT, f"{role}_name", None),
+            "PstlAdr": (_FLAG, f"{role}_address", None),
+            "Pty": (_GROUP, "", {
+                "Nm": (_TEXT, f"{role}_name", None),
+                "PstlAdr": (_FLAG, f"{role}_address", None),
+            }),
+        }),
+        f"{role}Acct": (_GROUP, "", {
+            "Id": (_GROUP, "", {
+                "IBAN": (_TEXT, f"{role}_iban", None),
+                "Othr": (_GROUP, "", {"Id": (_TEXT, f"{role}_other_id", None)}),
+            }),
+        }),
+    }
+    for role in ("Dbtr", "Cdtr")
+}
+_DETAIL_TABLE = {
+    "CdtDbtInd": (_TEXT, "indicator", None),
+    "Amt": (_MONEY, "amount", "amount_currency"),
+    "AmtDtls": (_GROUP, "", {
+        "TxAmt": (_GROUP, "", {"Amt": (_MONEY, "transaction_amount", "transaction_currency")}),
+    }),
+    "Refs": (_GROUP, "", {
+        "AcctSvcrRef": (_TEXT, "servicer_reference", None),
+        "EndToEndId": (_TEXT, "end_to_end_id", None),
+        "UETR": (_TEXT, "uetr", None),
+    }),
+    "AddtlTxInf": (_TEXT, "information", None),
+    "RltdPties": (_GROUP, "", {**_PARTY_FIELDS["Dbtr"], **_PARTY_FIELDS["Cdtr"]}),
+    # Most payments carry one Ustrd and at most one Strd; more are read again (see _details).
+    "RmtInf": (_GROUP, "", {
+        "Ustrd": (_COUNTED, "ustrd", None),
+        "Strd": (_COUNTED_GROUP, "strd", {
+            "CdtrRefInf": (_GROUP, "", {"Ref": (_TEXT, "reference", None)}),
+            "AddtlRmtInf": (_TEXT, "additional", None),
+        }),
+    }),
+}
+_ENTRY_TABLE = {
+    "Amt": (_MONEY, "amount", "currency"),
+    "CdtDbtInd": (_TEXT, "indicator", None),
+    "Sts": (_TEXT, "status", None),
+    "BookgDt": (_TEXT, "booking_date", None),
+    "ValDt": (_TEXT, "value_date", None),
+    "AcctSvcrRef": (_TEXT, "servicer_reference", None),
+    "NtryRef": (_TEXT, "entry_reference", None),
+    "BkTxCd": (_GROUP, "", {
+        "Domn": (_GROUP, "", {
+            "Cd": (_TEXT, "domain", None),
+            "Fmly": (_GROUP, "", {
+                "Cd": (_TEXT, "family", None),
+                "SubFmlyCd": (_TEXT, "sub_family", None),
+            }),
+        }),
+        "Prtry": (_GROUP, "", {"Cd": (_TEXT, "proprietary", None)}),
+    }),
+    "AddtlNtryInf": (_TEXT, "information", None),
+    "NtryDtls": (_GROUP, "", {"TxDtls": (_DETAILS, "details", _DETAIL_TABLE)}),
+}
+_QUALIFIED_TABLES: dict[str, dict] = {}
+
+
+def _entry_table(entry_tag: str) -> dict:
+    """_ENTRY_TABLE with element names as lxml gives them in the entry's namespace."""
+    table = _QUALIFIED_TABLES.get(entry_tag)
+    if table is None:
+        prefix = entry_tag[: entry_tag.rfind("}") + 1]
+
+        def qualify(table: dict) -> dict:
+            return {
+                prefix + name: (kind, field, qualify(inner) if isinstance(inner, dict) else inner)
+                for name, (kind, field, inner) in table.items()
+            }
+
+        table = _QUALIFIED_TABLES[entry_tag] = qualify(_ENTRY_TABLE)
+    return table
+
+
+_PLANS: dict[tuple[tuple[str, ...], tuple[int, ...]], _Plan] = {}
+_MAX_PLANS = 1024
+
+
+def _entry_fields(entry: etree._Element) -> dict:
+    """The fields of an <Ntry> (see above); "details" holds (TxDtls, fields) pairs."""
+    elements = list(entry.iter())
+    shape = (tuple([e.tag for e in elements]), tuple([len(e) for e in elements]))
+    plan = _PLANS.get(shape)
+    if plan is None:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        positions = {element: n for n, element in enumerate(elements)}
+        found = _find(entry, _entry_table(entry.tag), {})
+        plan = _PLANS[shape] = _Plan(found, positions)
+    return plan.read(elements)
+
+
+def _find(element: etree._Element, table: dict, found: dict) -> dict:
+    """The walk: which elements the fields of `table` come from, below `element`."""
+    for child in element:
+        entry = table.get(child.tag)
+        if entry is None:
+            continue
+        kind, name, inner = entry
+        if kind == _TEXT:
+            if name not in found:
+                found[name] = child
+        elif kind == _GROUP:
+            _find(child, inner, found)
+        elif kind == _MONEY:
+            if name not in found:
+                found[name] = child
+            # The currency is the first Ccy among the amounts: which one has it is not the shape's.
+            found.setdefault(inner, []).append(child)
+        elif kind == _DETAILS:
+            found.setdefault(name, []).append((child, _find(child, inner, {})))
+        elif kind == _COUNTED:
+            if name not in found:
+                found[name] = child
+            found[f"{name}_count"] = found.get(f"{name}_count", 0) + 1
+        elif kind == _COUNTED_GROUP:
+            found[f"{name}_count"] = found.get(f"{name}_count", 0) + 1
+            _find(child, inner, found)
+        else:  # _FLAG
+            found[name] = True
+    return found
+
+
+class _Plan:
+    """Where the fields of entries of one shape are: positions in `list(entry.iter())`."""
+
+    __slots__ = ("constants", "names", "positions", "strings", "currencies", "details")
+
+    def __init__(self, found: dict, positions: dict[etree._Element, int]) -> None:
+        self.constants: dict[str, object] = {}
+        texts, strings, currencies, details = [], [], [], []
+        for name, value in found.items():
+            if isinstance(value, etree._Element):
+                if len(value):
+                    strings.append((name, tuple(_text_parts(value, positions))))
+                else:
+                    texts.append((name, positions[value]))
+            elif isinstance(value, list) and name == "details":
+                details.extend((positions[element], _Plan(inner, positions)) for element, inner in value)
+            elif isinstance(value, list):
+                currencies.append((name, tuple(positions[element] for element in value)))
+            else:
+                self.constants[name] = value
+        self.names = tuple(name for name, _ in texts)
+        self.positions = tuple(position for _, position in texts)
+        self.strings = tuple(strings)
+        self.currencies = tuple(currencies)
+        self.details = tuple(details)
+
+    def read(self, elements: list[etree._Element]) -> dict:
+        fields = self.constants.copy()
+        fields.update(zip(self.names, [(elements[n].text or "").strip() for n in self.positions]))
+        for name, parts in self.strings:
+            fields[name] = "".join(
+                [(elements[n].tail if tail else elements[n].text) or "" for n, tail in parts]
+            ).strip()
+        for name, positions in self.currencies:
+            for n in positions:
+                currency = elements[n].get("Ccy")
+                if currency is not None:
+                    fields[name] = currency.strip()
+                    break
+        if self.details:
+            fields["details"] = [(elements[n], plan.read(elements)) for n, plan in self.details]
+        return fields
+
+
+def _text_parts(element: etree._Element, positions: dict[etree._Element, int]) -> Iterator[tuple[int, bool]]:
+    """Where the texts that make up XPath's string() of an element are: (position, is a tail)."""
+    yield positions[element], False
+    for child in element:
+        yield from _text_parts(child, positions)
+        yield positions[child], True
 
 
 def _address_fields(role: str) -> RecordReader:
@@ -494,61 +767,7 @@ def _address_fields(role: str) -> RecordReader:
     )
 
 
-_DETAIL_FIELDS = dict(
-    indicator="CdtDbtInd",
-    amount="Amt",
-    amount_currency="Amt/@Ccy",
-    transaction_amount="AmtDtls/TxAmt/Amt",
-    transaction_currency="AmtDtls/TxAmt/Amt/@Ccy",
-    servicer_reference="Refs/AcctSvcrRef",
-    end_to_end_id="Refs/EndToEndId",
-    uetr="Refs/UETR",
-    information="AddtlTxInf",
-    Dbtr_name="RltdPties/Dbtr/Nm|RltdPties/Dbtr/Pty/Nm",
-    Dbtr_iban="RltdPties/DbtrAcct/Id/IBAN",
-    Dbtr_other_id="RltdPties/DbtrAcct/Id/Othr/Id",
-    Dbtr_addresses="count(RltdPties/Dbtr/PstlAdr|RltdPties/Dbtr/Pty/PstlAdr)",
-    Cdtr_name="RltdPties/Cdtr/Nm|RltdPties/Cdtr/Pty/Nm",
-    Cdtr_iban="RltdPties/CdtrAcct/Id/IBAN",
-    Cdtr_other_id="RltdPties/CdtrAcct/Id/Othr/Id",
-    Cdtr_addresses="count(RltdPties/Cdtr/PstlAdr|RltdPties/Cdtr/Pty/PstlAdr)",
-    # Most payments carry one Ustrd and at most one Strd; those come with the
-    # record, more take one more XPath call (see _repeated).
-    ustrd="RmtInf/Ustrd",
-    ustrd_count="count(RmtInf/Ustrd)",
-    reference="RmtInf/Strd/CdtrRefInf/Ref",
-    additional="RmtInf/Strd/AddtlRmtInf",
-    strd_count="count(RmtInf/Strd)",
-)
 _ADDRESSES = {role: _address_fields(role) for role in ("Dbtr", "Cdtr")}
-_DETAIL = RecordReader(**_DETAIL_FIELDS)
-_DETAIL_PREFIX = "detail_"
-
-
-def _below(parent: str, template: str) -> str:
-    """A field template moved down to a child path ("Amt" -> "NtryDtls/TxDtls/Amt")."""
-    if template.startswith("count(") and template.endswith(")"):
-        return f"count({_below(parent, template[6:-1])})"
-    return "|".join(f"{parent}/{alternative}" for alternative in template.split("|"))
-
-
-# A lone TxDtls is never split off its entry, so its own amount is not read.
-_SPLIT_ONLY_FIELDS = frozenset(
-    {"amount", "amount_currency", "transaction_amount", "transaction_currency"}
-)
-_INLINED_DETAIL = tuple(
-    (_DETAIL_PREFIX + name, name) for name in _DETAIL_FIELDS if name not in _SPLIT_ONLY_FIELDS
-)
-# Nearly every entry has one TxDtls, so the entry's record carries that
-# detail's fields too: one XPath call per entry instead of three.
-_ENTRY = RecordReader(
-    **_ENTRY_FIELDS,
-    **{
-        _DETAIL_PREFIX + name: _below("NtryDtls/TxDtls", t)
-        for name, t in _DETAIL_FIELDS.items()
-        if name not in _SPLIT_ONLY_FIELDS
-    },
-)
 _USTRD = TextsReader("RmtInf/Ustrd")
 _REFERENCES = TextsReader("RmtInf/Strd/CdtrRefInf/Ref")
 _ADDITIONAL_REMITTANCE = TextsReader("RmtInf/Strd/AddtlRmtInf")
@@ -561,14 +780,14 @@ def _locate(element: etree._Element, *names: str) -> str:
     return _location(target)
 
 
-def _parse_amount(value: str, where: Callable[[], str]) -> Decimal:
-    """A camt amount; `where` says where it is, and is only called for an error."""
+def _parse_amount(value: str, element: etree._Element, *names: str) -> Decimal:
+    """A camt amount found at `names` below `element` (looked at only for an error)."""
     if not _AMOUNT.fullmatch(value):
-        raise StatementParseError("", where(), AMOUNT_NOT_A_NUMBER.format(value=value))
+        raise StatementParseError("", _locate(element, *names), AMOUNT_NOT_A_NUMBER.format(value=value))
     return Decimal(value)
 
 
-def _parse_sign(value: str, where: Callable[[], str], *, default: int) -> int:
+def _parse_sign(value: str, element: etree._Element, *, default: int) -> int:
     """+1 for CRDT, -1 for DBIT, `default` when there is no indicator."""
     if value == "CRDT":
         return 1
@@ -576,64 +795,80 @@ def _parse_sign(value: str, where: Callable[[], str], *, default: int) -> int:
         return -1
     if not value:
         return default
-    raise StatementParseError("", where(), NOT_CREDIT_OR_DEBIT.format(value=value))
+    raise StatementParseError("", _locate(element, "CdtDbtInd"), NOT_CREDIT_OR_DEBIT.format(value=value))
+
+
+def _signed(amount: Decimal, sign: int) -> Decimal:
+    # copy_negate is what -1 * amount gives (a zero keeps its exponent and turns -0.00),
+    # without the arithmetic.
+    return amount if sign > 0 else amount.copy_negate()
+
+
+_DATES: dict[str, date] = {}
 
 
 def _parse_optional_date(value: str, element: etree._Element, name: str) -> date | None:
     if not value:
         return None
+    # A statement has a few dozen different dates; one date object each is enough.
+    found = _DATES.get(value)
+    if found is not None:
+        return found
     try:
-        return _date_from_text(value)
+        found = _date_from_text(value)
     except ValueError:
         node = _path(_tree(element), name)
         inner = _path(node, "Dt") or _path(node, "DtTm") or node
         location = _location(inner) if inner is not None else _locate(element, name)
         raise StatementParseError("", location, DATE_NOT_VALID.format(value=value)) from None
+    if len(_DATES) >= 4096:
+        _DATES.clear()
+    _DATES[value] = found
+    return found
 
 
 def _entry_transactions(entry: etree._Element, header: _Header) -> list[Transaction]:
-    fields = _ENTRY.read(entry)
-    if fields["status"].upper() == "PDNG":
+    fields = _entry_fields(entry)
+    get = fields.get
+    status = get("status")
+    if status and status.upper() == "PDNG":
         return []
-    for field, name in (("amount", "Amt"), ("indicator", "CdtDbtInd")):
-        if not fields[field]:
-            raise StatementParseError("", _location(_tree(entry)), MISSING_ELEMENT.format(element=name))
-    currency = fields["currency"] or header.currency
-    sign = _parse_sign(fields["indicator"], lambda: _locate(entry, "CdtDbtInd"), default=1)
-    amount = sign * _parse_amount(fields["amount"], lambda: _locate(entry, "Amt"))
-    value_date = _parse_optional_date(fields["value_date"], entry, "ValDt")
-    booked = (
-        _parse_optional_date(fields["booking_date"], entry, "BookgDt")
-        or value_date
-        or header.fallback_date
-    )
+    text = get("amount")
+    indicator = get("indicator")
+    if not text or not indicator:
+        name = "CdtDbtInd" if text else "Amt"
+        raise StatementParseError("", _location(_tree(entry)), MISSING_ELEMENT.format(element=name))
+    currency = get("currency") or header.currency
+    sign = _parse_sign(indicator, entry, default=1)
+    amount = _parse_amount(text, entry, "Amt")
+    if sign < 0:
+        amount = amount.copy_negate()  # what -1 * amount gives, a zero included (-0.00)
+    text = get("value_date")
+    value_date = (_DATES.get(text) or _parse_optional_date(text, entry, "ValDt")) if text else None
+    text = get("booking_date")
+    booked = (_DATES.get(text) or _parse_optional_date(text, entry, "BookgDt")) if text else None
+    booked = booked or value_date or header.fallback_date
     if booked is None:
         raise StatementParseError("", _location(_tree(entry)), NO_BOOKING_DATE)
-    if fields["details"] == "0":
-        details = []
-    elif fields["details"] == "1":
-        inlined = {name: fields[prefixed] for prefixed, name in _INLINED_DETAIL}
-        details = [_details(inlined, entry, entry_sign=sign, currency=currency)]
+    found = get("details", ())
+    # A lone TxDtls is never split off its entry, so its own amount is not read.
+    split = len(found) > 1
+    details = [_details(values, element, sign, currency, split) for element, values in found]
+    domain = get("domain")
+    if domain:
+        code = "/".join([p for p in (domain, get("family"), get("sub_family")) if p])
     else:
-        details = [
-            _details(_DETAIL.read(detail), detail, entry_sign=sign, currency=currency)
-            for detail in _ENTRY_DETAILS.read(entry)
-        ]
-    code = "/".join(p for p in (fields["domain"], fields["family"], fields["sub_family"]) if p)
-    common = {
-        "booking_date": booked,
-        "value_date": value_date,
-        "currency": currency,
-        "bank_transaction_code": code if fields["domain"] else fields["proprietary"],
-        "entry_reference": fields["servicer_reference"] or fields["entry_reference"],
-    }
-    if len(details) > 1 and _adds_up(details, amount):
+        code = get("proprietary", "")
+    information = get("information")
+    entry_text = clean(information) if information else ""
+    entry_reference = get("servicer_reference") or get("entry_reference", "")
+    if split and _adds_up(details, amount):
         return [
-            _transaction(amount=d.amount, details=[d], entry_text=clean(fields["information"]), **common)
+            _transaction(d.amount, [d], entry_text, booked, value_date, currency, code, entry_reference)
             for d in details
             if d.amount is not None
         ]
-    return [_transaction(amount=amount, details=details, entry_text=clean(fields["information"]), **common)]
+    return [_transaction(amount, details, entry_text, booked, value_date, currency, code, entry_reference)]
 
 
 def _adds_up(details: list[_Details], amount: Decimal) -> bool:
@@ -644,7 +879,6 @@ def _adds_up(details: list[_Details], amount: Decimal) -> bool:
 
 
 def _transaction(
-    *,
     amount: Decimal,
     details: list[_Details],
     entry_text: str,
@@ -655,94 +889,98 @@ def _transaction(
     entry_reference: str,
 ) -> Transaction:
     """One line from an entry and the TxDtls it stands for (none, one or several)."""
-    first = details[0] if details else None
-    text = join_clean(d.text for d in details) or entry_text
-    references = {d.creditor_reference for d in details if d.creditor_reference}
-    # Several different references cannot share one field; they stay findable in the text.
-    creditor_reference = references.pop() if len(references) == 1 else ""
-    if len(references) > 1:
-        text = join_clean([text, *sorted(d.creditor_reference for d in details)])
-    single = first if len(details) == 1 else None
-    transaction_id = (
-        (single.account_servicer_reference or single.end_to_end_id if single else "")
-        or entry_reference
-        # The SWIFT gpi UETR is unique worldwide, a good last resort.
-        or (single.uetr if single else "")
-    )
+    if len(details) == 1:
+        single = first = details[0]
+        text = single.text or entry_text
+        creditor_reference = single.creditor_reference
+        transaction_id = (
+            single.account_servicer_reference
+            or single.end_to_end_id
+            or entry_reference
+            # The SWIFT gpi UETR is unique worldwide, a good last resort.
+            or single.uetr
+        )
+    else:
+        single = None
+        first = details[0] if details else None
+        text = join_clean(d.text for d in details) or entry_text
+        references = {d.creditor_reference for d in details if d.creditor_reference}
+        # Several different references cannot share one field; they stay findable in the text.
+        creditor_reference = references.pop() if len(references) == 1 else ""
+        if len(references) > 1:
+            text = join_clean([text, *sorted(d.creditor_reference for d in details)])
+        transaction_id = entry_reference
     return Transaction(
-        booking_date=booking_date,
-        value_date=value_date,
-        amount=amount,
-        currency=currency,
-        transaction_id=transaction_id,
-        end_to_end_id=single.end_to_end_id if single else "",
-        party_name=first.party_name if first else "",
-        party_iban=first.party_iban if first else "",
-        party_account=first.party_account if first else "",
-        party_address=first.party_address if first else "",
-        text=text,
-        creditor_reference=creditor_reference or find_creditor_reference(text),
-        bank_transaction_code=bank_transaction_code,
-        entry_reference=entry_reference,
+        booking_date,
+        value_date,
+        amount,
+        currency,
+        transaction_id,
+        single.end_to_end_id if single else "",
+        first.party_name if first else "",
+        first.party_iban if first else "",
+        first.party_account if first else "",
+        first.party_address if first else "",
+        text,
+        creditor_reference or find_creditor_reference(text),
+        bank_transaction_code,
+        entry_reference,
     )
 
 
-def _details(
-    fields: dict[str, str], element: etree._Element, *, entry_sign: int, currency: str
-) -> _Details:
-    """One TxDtls from its record; `element` is the TxDtls, or its Ntry when inlined.
+# For money in, the other party is the debtor; for money out, the creditor.
+_PARTY_KEYS = {
+    sign: (f"{role}_iban", f"{role}_other_id", f"{role}_name", f"{role}_address", _ADDRESSES[role])
+    for sign, role in ((1, "Dbtr"), (-1, "Cdtr"))
+}
 
-    The element itself is only looked at on the rare paths (repeated
-    remittance, an address, an error to locate).
-    """
-    sign = _parse_sign(
-        fields["indicator"], lambda: _locate(_the_detail(element), "CdtDbtInd"), default=entry_sign
-    )
-    # For money in, the other party is the debtor; for money out, the creditor.
-    role = "Dbtr" if sign > 0 else "Cdtr"
-    iban = fields[f"{role}_iban"]
-    account = iban or fields[f"{role}_other_id"]
-    unstructured = _repeated(fields, "ustrd", "ustrd_count", _USTRD, element)
-    references = _repeated(fields, "reference", "strd_count", _REFERENCES, element)
-    additional = _repeated(fields, "additional", "strd_count", _ADDITIONAL_REMITTANCE, element)
-    has_address = fields[f"{role}_addresses"] != "0"
+
+def _details(fields: dict, detail: etree._Element, entry_sign: int, currency: str, split: bool) -> _Details:
+    """One TxDtls from its fields; the element is only looked at on rare paths."""
+    get = fields.get
+    indicator = get("indicator")
+    sign = _parse_sign(indicator, detail, default=entry_sign) if indicator else entry_sign
+    iban_key, other_key, name_key, address_key, address_reader = _PARTY_KEYS[sign]
+    iban = get(iban_key, "")
+    account = iban or get(other_key, "")
+    # Most payments carry one Ustrd and at most one Strd; more are read again with XPath.
+    strd_count = get("strd_count", 0)
+    if get("ustrd_count", 0) > 1:
+        text = join_clean(_USTRD.read_texts(detail))
+    else:
+        text = clean(get("ustrd"))
+    if not text:
+        if strd_count > 1:
+            text = join_clean(_ADDITIONAL_REMITTANCE.read_texts(detail))
+        else:
+            text = clean(get("additional"))
+        text = text or clean(get("information"))
+    if strd_count > 1:
+        reference = next((normalise_reference(r) for r in _REFERENCES.read_texts(detail) if r), "")
+    else:
+        reference = normalise_reference(get("reference"))
     return _Details(
-        amount=_detail_amount(fields, element, sign, currency),
-        account_servicer_reference=fields["servicer_reference"],
-        end_to_end_id=normalise_reference(fields["end_to_end_id"]),
-        uetr=fields["uetr"],
-        party_name=clean(fields[f"{role}_name"]),
-        party_iban=iban_or_empty(account),
-        party_account=account,
-        party_address=_address(_ADDRESSES[role].read(_the_detail(element))) if has_address else "",
-        text=join_clean(unstructured) or join_clean(additional) or clean(fields["information"]),
-        creditor_reference=next((normalise_reference(r) for r in references if r), ""),
+        _detail_amount(fields, detail, sign, currency) if split else None,
+        get("servicer_reference", ""),
+        normalise_reference(get("end_to_end_id")),
+        get("uetr", ""),
+        clean(get(name_key)),
+        iban_or_empty(account) if account else "",
+        account,
+        _address(address_reader.read(detail)) if address_key in fields else "",
+        text,
+        reference,
     )
 
 
-def _the_detail(element: etree._Element) -> etree._Element:
-    """The TxDtls itself, also when given the Ntry that holds it (only on slow paths)."""
-    if _local(element) != "Ntry":
-        return element
-    return _ENTRY_DETAILS.read(element)[0]
-
-
-def _repeated(
-    fields: dict[str, str], name: str, count: str, reader: TextsReader, element: etree._Element
-) -> list[str]:
-    """A value that may repeat: from the record when it occurs at most once."""
-    return reader.read_texts(_the_detail(element)) if int(fields[count]) > 1 else [fields[name]]
-
-
-def _detail_amount(fields: dict[str, str], detail: etree._Element, sign: int, currency: str) -> Decimal | None:
-    if "amount" not in fields:
-        return None  # an inlined lone detail, see _SPLIT_ONLY_FIELDS
+def _detail_amount(fields: dict, detail: etree._Element, sign: int, currency: str) -> Decimal | None:
+    get = fields.get
     for value, value_currency, names in (
-        (fields["amount"], fields["amount_currency"], ("Amt",)),
-        (fields["transaction_amount"], fields["transaction_currency"], ("AmtDtls", "TxAmt", "Amt")),
+        (get("amount", ""), get("amount_currency", ""), ("Amt",)),
+        (get("transaction_amount", ""), get("transaction_currency", ""), ("AmtDtls", "TxAmt", "Amt")),
     ):
         if value and (value_currency.upper() or currency) == currency:
-            return sign * _parse_amount(value, lambda: _locate(_the_detail(detail), *names))
+            return _signed(_parse_amount(value, detail, *names), sign)
     return None
 
 

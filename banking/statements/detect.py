@@ -1,4 +1,4 @@
-"""Recognise a statement file by its content and parse it.
+"""Recognise a statement file by its content and parse it, whole or as a stream.
 
 The file name is never used to decide the format: users rename files, and
 banks give .txt, .dat or .sta to anything.
@@ -7,12 +7,15 @@ banks give .txt, .dat or .sta to anything.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
+from collections.abc import Iterator
+from typing import Protocol
 
-from .camt import parse_camt
+from .camt import parse_camt, stream_camt
 from .csv import CsvMapping, parse_csv
 from .errors import StatementParseError, parse_errors
-from .model import FORMATS, ParsedFile
+from .model import FORMATS, ParsedFile, Statement, Transaction
 from .mt940 import parse_mt940
 from .ofx import parse_ofx
 
@@ -51,7 +54,7 @@ def detect_format(data: bytes) -> str:
     we read (empty, ZIP, other XML, binary). Anything else that is text is
     taken to be CSV; only a CSV mapping can tell whether it really is.
     """
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which would copy the whole file
         raise StatementParseError("", "", EMPTY_FILE)
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         raise StatementParseError("", "", ZIP_REFUSED)
@@ -87,8 +90,7 @@ def parse_statement(
     raises StatementParseError; an unknown `format` argument is a programming
     error and raises ValueError.
     """
-    if format != "auto" and format not in (*FORMATS, "camt"):
-        raise ValueError(UNKNOWN_FORMAT_ARGUMENT.format(format=format, formats=", ".join(FORMATS)))
+    _check_format_argument(format)
     with parse_errors(filename):
         data = bytes(data)
         detected = detect_format(data) if format == "auto" else format
@@ -101,6 +103,66 @@ def parse_statement(
         if csv_mapping is None:
             raise StatementParseError("", "", CSV_NEEDS_MAPPING)
         return parse_csv(data, csv_mapping, filename=filename)
+
+
+class StatementStream(Protocol):
+    """A statement file read as it is iterated, one (statement, transactions) pair at a time.
+
+    The statement carries its header (account, currency, balances) with an
+    empty transactions list; its transactions come from the iterator beside
+    it, with the same ids parse_statement gives, and are gone once the next
+    statement is asked for. `format` is known once the first statement has
+    come. A problem with the file raises StatementParseError where it is met,
+    so whoever writes as it reads must be able to undo it; NotStreamable means
+    the file must be read whole after all (parse_statement).
+    """
+
+    format: str
+
+    def __iter__(self) -> Iterator[tuple[Statement, Iterator[Transaction]]]: ...
+
+
+def stream_statement(
+    data: bytes,
+    *,
+    format: str = "auto",  # noqa: A002 - the caller's word for it
+    csv_mapping: CsvMapping | None = None,
+    filename: str = "",
+    whole: bool = False,
+) -> StatementStream:
+    """parse_statement as a StatementStream.
+
+    camt files are streamed: a statement of 100,000 entries never sits in
+    memory as transactions. The other formats are small in practice and their
+    readers take the whole file, so they are parsed here, at once, and then
+    handed out the same way; so is any file with `whole=True`, which is what
+    to do after NotStreamable. Detection errors are raised here, at once.
+    """
+    _check_format_argument(format)
+    with parse_errors(filename):
+        if not isinstance(data, bytes | bytearray):
+            data = bytes(data)
+        detected = detect_format(data) if format == "auto" else format
+        if detected.startswith("camt") and not whole:
+            return stream_camt(data, filename=filename)
+    return _WholeFile(parse_statement(data, format=detected, csv_mapping=csv_mapping, filename=filename))
+
+
+class _WholeFile:
+    """A file parsed whole, handed out as a StatementStream."""
+
+    def __init__(self, parsed: ParsedFile) -> None:
+        self.format = parsed.format
+        self._statements = parsed.statements
+
+    def __iter__(self) -> Iterator[tuple[Statement, Iterator[Transaction]]]:
+        for statement in self._statements:
+            yield dataclasses.replace(statement, transactions=[]), iter(statement.transactions)
+
+
+def _check_format_argument(format: str) -> None:  # noqa: A002
+    if format != "auto" and format not in (*FORMATS, "camt"):
+        raise ValueError(UNKNOWN_FORMAT_ARGUMENT.format(format=format, formats=", ".join(FORMATS)))
 
 
 def _sniff(head: bytes) -> str:

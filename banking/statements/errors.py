@@ -51,3 +51,14 @@ def parse_errors(filename: str) -> Iterator[None]:
         raise StatementParseError(
             filename, "", UNEXPECTED_PROBLEM.format(kind=type(exc).__name__, detail=detail)
         ) from exc
+
+
+class NotStreamable(Exception):
+    """A file read as a stream turned out to need reading whole.
+
+    Not a problem with the file: a streamed reader (see `stream_statement`)
+    raises it when it can no longer give what the whole-file parser would,
+    typically a transaction id that came once and then again further on, so
+    the parser would have derived ids for both. Whoever consumed the stream
+    undoes what it did and reads the file whole instead.
+    """
