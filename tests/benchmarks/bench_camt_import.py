@@ -26,8 +26,6 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 ENTRIES = 100_000
 IBAN = "NO9386011117947"
 BANK = "BENCH"
@@ -76,6 +74,84 @@ def write_statement(path: Path) -> tuple[Decimal, Decimal]:
             handle.write(ENTRY.format(n=n, amount=amount, indicator=indicator, day=1 + n % 28, kid=f"{n:010d}"))
         handle.write(FOOTER)
     return credits, debits
+
+
+# --- the measured process -----------------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+    scale = 2**20 if sys.platform == "darwin" else 2**10
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(work: str, path: str, trace: bool) -> dict:
+    if work == "import":
+        import django
+
+        django.setup()
+    from banking.statements import parse_statement, stream_statement
+
+    data = Path(path).read_bytes()  # as the view, the command and the bank feed hold it
+    figures: dict = {"rss_before_mb": _rss_mb()}
+    if trace:
+        tracemalloc.start()
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    if work == "parse":
+        (statement,) = parse_statement(data, filename=Path(path).name).statements
+        figures.update(transactions=len(statement.transactions), credits=str(statement.credits),
+                       debits=str(statement.debits))
+    elif work == "stream":
+        count, credits, debits = 0, Decimal(0), Decimal(0)
+        for _, transactions in stream_statement(data, filename=Path(path).name):
+            for t in transactions:
+                count += 1
+                if t.amount > 0:
+                    credits += t.amount
+                else:
+                    debits -= t.amount
+        figures.update(transactions=count, credits=str(credits), debits=str(debits))
+    else:
+        from banking.importing import import_statement
+        from banking.models import BankAccReconciliationLine
+        from receivables.models import BankAccount
+
+        bank = BankAccount.objects.get(no=BANK)
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        result = import_statement(bank_account=bank, data=data, filename=Path(path).name)
+        figures.update(seconds=time.perf_counter() - started, cpu_seconds=_cpu_seconds() - cpu)
+        (summary,) = result.statements
+        figures.update(imported=result.imported, skipped=result.skipped, credits=str(summary.credits),
+                       debits=str(summary.debits), lines=BankAccReconciliationLine.objects.count())
+    figures.setdefault("seconds", time.perf_counter() - started)
+    figures.setdefault("cpu_seconds", _cpu_seconds() - cpu)
+    if trace:
+        figures["python_heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    figures["peak_rss_mb"] = _peak_rss_mb()
+    return figures
+
+
+if __name__ == "__main__":
+    # The measured process runs this module as a script and stops here, before pytest is imported:
+    # pytest's own memory is no part of an import.
+    print(json.dumps(_child(sys.argv[1], sys.argv[2], "--tracemalloc" in sys.argv[3:])))
+    sys.exit(0)
+
+
+# --- the benchmarks -------------------------------------------------------------
+
+import pytest  # noqa: E402 - after the measured process's exit, see above
 
 
 @pytest.fixture(scope="module")
@@ -152,73 +228,3 @@ def test_import_100k_camt053(statement_file, company, tmp_path: Path) -> None:
         f"\n{describe('import_statement, run 2', runs[1])}"
         f"\n{describe('import_statement, run 3', runs[2])}"
     )
-
-
-# --- the measured process -----------------------------------------------------
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
-    scale = 2**20 if sys.platform == "darwin" else 2**10
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _child(work: str, path: str, trace: bool) -> dict:
-    if work == "import":
-        import django
-
-        django.setup()
-    from banking.statements import parse_statement, stream_statement
-
-    data = Path(path).read_bytes()  # as the view, the command and the bank feed hold it
-    figures: dict = {"rss_before_mb": _rss_mb()}
-    if trace:
-        tracemalloc.start()
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    if work == "parse":
-        (statement,) = parse_statement(data, filename=Path(path).name).statements
-        figures.update(transactions=len(statement.transactions), credits=str(statement.credits),
-                       debits=str(statement.debits))
-    elif work == "stream":
-        count, credits, debits = 0, Decimal(0), Decimal(0)
-        for _, transactions in stream_statement(data, filename=Path(path).name):
-            for t in transactions:
-                count += 1
-                if t.amount > 0:
-                    credits += t.amount
-                else:
-                    debits -= t.amount
-        figures.update(transactions=count, credits=str(credits), debits=str(debits))
-    else:
-        from banking.importing import import_statement
-        from banking.models import BankAccReconciliationLine
-        from receivables.models import BankAccount
-
-        bank = BankAccount.objects.get(no=BANK)
-        started, cpu = time.perf_counter(), _cpu_seconds()
-        result = import_statement(bank_account=bank, data=data, filename=Path(path).name)
-        figures.update(seconds=time.perf_counter() - started, cpu_seconds=_cpu_seconds() - cpu)
-        (summary,) = result.statements
-        figures.update(imported=result.imported, skipped=result.skipped, credits=str(summary.credits),
-                       debits=str(summary.debits), lines=BankAccReconciliationLine.objects.count())
-    figures.setdefault("seconds", time.perf_counter() - started)
-    figures.setdefault("cpu_seconds", _cpu_seconds() - cpu)
-    if trace:
-        figures["python_heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    figures["peak_rss_mb"] = _peak_rss_mb()
-    return figures
-
-
-if __name__ == "__main__":
-    print(json.dumps(_child(sys.argv[1], sys.argv[2], "--tracemalloc" in sys.argv[3:])))
