@@ -321,7 +321,7 @@ class StreamingImportTests:
         assert lines() == 800
 
 
-@pytest.mark.parametrize("path", sorted(p for p in (SAMPLES / "camt053").glob("*.xml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("camt05*/*.xml")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_a_sample_imports_the_lines_the_parser_gives(company, path: Path):
     parsed = parse_statement(path.read_bytes())
     accounts = {s.account_iban or s.account_number for s in parsed.statements} - {""}
