@@ -807,7 +807,7 @@ def _signed(amount: Decimal, sign: int) -> Decimal:
 _DATES: dict[str, date] = {}
 
 
-def _parse_optional_date(value: str, element: etree._Element, name: str) -> date | None:
+def _parse_optional_date(value: str | None, element: etree._Element, name: str) -> date | None:
     if not value:
         return None
     # A statement has a few dozen different dates; one date object each is enough.
@@ -833,21 +833,20 @@ def _entry_transactions(entry: etree._Element, header: _Header) -> list[Transact
     status = get("status")
     if status and status.upper() == "PDNG":
         return []
-    text = get("amount")
+    written_amount = get("amount")
     indicator = get("indicator")
-    if not text or not indicator:
-        name = "CdtDbtInd" if text else "Amt"
+    if not written_amount or not indicator:
+        name = "CdtDbtInd" if written_amount else "Amt"
         raise StatementParseError("", _location(_tree(entry)), MISSING_ELEMENT.format(element=name))
     currency = get("currency") or header.currency
     sign = _parse_sign(indicator, entry, default=1)
-    amount = _parse_amount(text, entry, "Amt")
-    if sign < 0:
-        amount = amount.copy_negate()  # what -1 * amount gives, a zero included (-0.00)
-    text = get("value_date")
-    value_date = (_DATES.get(text) or _parse_optional_date(text, entry, "ValDt")) if text else None
-    text = get("booking_date")
-    booked = (_DATES.get(text) or _parse_optional_date(text, entry, "BookgDt")) if text else None
-    booked = booked or value_date or header.fallback_date
+    amount = _signed(_parse_amount(written_amount, entry, "Amt"), sign)
+    value_date = _parse_optional_date(get("value_date"), entry, "ValDt")
+    booked = (
+        _parse_optional_date(get("booking_date"), entry, "BookgDt")
+        or value_date
+        or header.fallback_date
+    )
     if booked is None:
         raise StatementParseError("", _location(_tree(entry)), NO_BOOKING_DATE)
     found = get("details", ())
