@@ -182,7 +182,8 @@ def import_statement(*, bank_account: BankAccount, data: bytes, filename: str, f
     entries are parsed, in one database transaction: a file of 100,000 transactions never sits in memory
     as transactions, and a file found broken half-way imports nothing. Refusals (another account or
     currency, imported before) wait until the whole file has been read, so a broken file is reported as
-    broken first, as when files were parsed whole before anything else.
+    broken first, as when files were parsed whole before anything else. On SQLite that transaction holds
+    the database's write lock while the file is read (about 9 s for 100,000 transactions).
     """
     parser_format, mapping = _parser_arguments(data, filename=filename, format=format)
     digest = hashlib.sha256(data).hexdigest()
