@@ -65,15 +65,18 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     fields = [model._meta.get_field(name) for name in columns]
     named = {f.attname for f in fields}
     defaults = [f for f in model._meta.concrete_fields if f.attname not in named and not f.primary_key]
-    fields += defaults
-    default_values = tuple(f.get_default() for f in defaults)
     connection = connections[router.db_for_write(model)]
-    converters = [db_converter(f, connection) for f in fields]  # after the defaults were added: one per column
+    converters = [db_converter(f, connection) for f in fields]
+    # The same for every row, so converted once.
+    default_values = [f.get_db_prep_save(f.get_default(), connection) for f in defaults]
+    fields += defaults
     count = 0
     batch: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([convert(value) for convert, value in zip(converters, (*row, *default_values), strict=True)])
+            values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+            values += default_values
+            batch.append(values)
             if len(batch) >= chunk:
                 _insert_many(cursor, connection, model, fields, batch)
                 count += len(batch)
