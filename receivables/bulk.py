@@ -8,6 +8,7 @@ skips Django's general get_db_prep_save chain when a value already has the colum
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal
 
@@ -237,38 +238,62 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], attname
             cursor.execute(sql, [v for row in batch for v in row])
 
 
-_BLANK_ROWS: dict[type[models.Model], tuple[dict, list] | None] = {}
+@dataclass(frozen=True)
+class _Blank:
+    fixed: dict  # attname -> default, the same for every row
+    per_row: list  # fields whose default is callable (a new list for a JSON field)
+    plain: frozenset  # attnames set straight into the instance's __dict__
+    relations: dict  # relation name -> (attname, target key attname)
+
+
+_BLANKS: dict[type[models.Model], _Blank | None] = {}
 
 
 def new_row(model: type[models.Model], **values) -> models.Model:
     """An unsaved instance, as `model(**values)` gives, built without Model.__init__'s per-field work.
 
     A large posting builds several rows per journal line, and Model.__init__ (defaults, descriptors,
-    signals) was a fifth of its time. Fixed defaults are taken once per model, callable ones (a new
-    list for a JSON field) per row; a model with init signal receivers is built the ordinary way.
+    signals) was a fifth of its time. Fixed defaults are taken once per model, callable ones per row;
+    fields and relations are set as Django's descriptors set them (the related object cached, its key
+    copied). Anything else goes through setattr; a model with init signal receivers is built the
+    ordinary way.
     """
-    if model not in _BLANK_ROWS:
-        _BLANK_ROWS[model] = _blank_row(model)
-    blank = _BLANK_ROWS[model]
+    if model not in _BLANKS:
+        _BLANKS[model] = _blank_row(model)
+    blank = _BLANKS[model]
     if blank is None:
         return model(**values)
-    fixed, per_row = blank
     obj = model.__new__(model)
-    obj._state = ModelState()
-    obj.__dict__.update(fixed)
-    for field in per_row:
-        obj.__dict__[field.attname] = field.get_default()
+    obj._state = state = ModelState()
+    data = obj.__dict__
+    data.update(blank.fixed)
+    for field in blank.per_row:
+        data[field.attname] = field.get_default()
     for name, value in values.items():
-        setattr(obj, name, value)
+        if name in blank.plain:
+            data[name] = value
+        elif (relation := blank.relations.get(name)) is not None and (
+                value is None or isinstance(value, models.Model)):
+            attname, key = relation
+            data[attname] = None if value is None else getattr(value, key)
+            state.fields_cache[name] = value
+        else:
+            setattr(obj, name, value)
     return obj
 
 
-def _blank_row(model: type[models.Model]) -> tuple[dict, list] | None:
+def _blank_row(model: type[models.Model]) -> _Blank | None:
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return None
     fields = model._meta.concrete_fields
     per_row = [f for f in fields if f.has_default() and callable(f.default)]
-    return {f.attname: f.get_default() for f in fields if f not in per_row}, per_row
+    return _Blank(
+        fixed={f.attname: f.get_default() for f in fields if f not in per_row},
+        per_row=per_row,
+        plain=frozenset(f.attname for f in fields if not f.is_relation and f.attname == f.name),
+        relations={f.name: (f.attname, f.target_field.attname) for f in fields
+                   if f.is_relation and f.many_to_one and len(f.foreign_related_fields) == 1},
+    )
 
 
 def read_values(queryset: models.QuerySet, *, chunk: int = 5000) -> Iterator[tuple]:

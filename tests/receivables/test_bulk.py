@@ -31,6 +31,8 @@ class NewRowTests:
         assert model_to_dict(fast) == model_to_dict(slow)
         assert fast._state.adding and fast.pk is None
         assert fast.gl_account is account  # the related object is cached as with the constructor
+        assert fast.gl_account_id == account.pk and fast.register_id == register.pk
+        assert new_row(GLEntry, gl_account=None).gl_account_id is None
 
     def test_defaults_are_not_shared_between_rows(self, company) -> None:
         first, second = new_row(GenJournalLine), new_row(GenJournalLine)
