@@ -54,12 +54,14 @@ class AutoApplyResult:
     decisions: list
 
 
-def _open_entries(claimed: dict[tuple[str, int], Decimal]) -> list[OpenEntry]:
+def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, dict[int, str]]) -> list[OpenEntry]:
     entries = []
-    for kind, model, party_field in (("customer", CustLedgerEntry, "customer__no"), ("vendor", VendorLedgerEntry,
-                                                                                      "vendor__no")):
-        for row in read_values(model.objects.filter(open=True).values_list(party_field, *ENTRY_FIELDS)):
-            party_no, entry_no, doc_type, doc_no, ext, ref, posting, due, remaining, disc, disc_date, tol, cur = row
+    for kind, model in (("customer", CustLedgerEntry), ("vendor", VendorLedgerEntry)):
+        # The party's number comes from the parties already read, not from a join over every entry.
+        numbers = party_nos[kind]
+        for row in read_values(model.objects.filter(open=True).values_list(f"{kind}_id", *ENTRY_FIELDS)):
+            party_id, entry_no, doc_type, doc_no, ext, ref, posting, due, remaining, disc, disc_date, tol, cur = row
+            party_no = numbers[party_id]
             taken = claimed.get((kind, entry_no), Decimal(0))
             if taken:
                 remaining = remaining - taken if remaining > 0 else remaining + taken
@@ -74,7 +76,8 @@ def _open_entries(claimed: dict[tuple[str, int], Decimal]) -> list[OpenEntry]:
     return entries
 
 
-def _parties() -> list[Party]:
+def _parties(party_nos: dict[str, dict[int, str]]) -> list[Party]:
+    """Every customer and vendor with their bank accounts; fills `party_nos` (kind -> key -> no.)."""
     parties = []
     for kind, model in (("customer", Customer), ("vendor", Vendor)):
         accounts: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -82,7 +85,9 @@ def _parties() -> list[Party]:
             f"{kind}_id", "iban_normalized", "bank_account_digits"
         ):
             accounts[owner].append((iban, digits))
+        numbers = party_nos.setdefault(kind, {})
         for pk, no, name in model.objects.values_list("pk", "no", "name").iterator(chunk_size=5000):
+            numbers[pk] = no
             own = accounts.get(pk, ())
             parties.append(Party(kind=kind, no=no, name=name, ibans=tuple(i for i, _d in own if i),
                                  account_nos=tuple(d for _i, d in own if d)))
@@ -137,7 +142,9 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
         for application in AppliedPaymentEntry.objects.filter(line__in=kept):
             claimed[(application.account_type, application.applies_to_entry_no)] += (
                 application.applied_amount + application.applied_pmt_discount)
-        inputs = MatchInputs(entries=_open_entries(claimed), parties=_parties(), mappings=_mappings(),
+        party_nos: dict[str, dict[int, str]] = {}
+        parties = _parties(party_nos)
+        inputs = MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
                              hints=_hints())
         statement_lines = [
             StatementLine(line_id=line.pk, date=line.transaction_date, amount=line.statement_amount,

@@ -259,7 +259,9 @@ class Decision:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, for keeping every automatic decision (issue 5: learning, reporting)."""
 
-        def reasons(items: list[Reason]) -> list[dict[str, Any]]:
+        def reasons(items: list[Reason], *, text: bool = True) -> list[dict[str, Any]]:
+            if not text:
+                return [{"code": r.code, "params": dict(r.params)} for r in items]
             return [{"code": r.code, "text": r.text, "params": dict(r.params)} for r in items]
 
         return {
@@ -286,7 +288,9 @@ class Decision:
                     "confidence": c.confidence,
                     "boost": c.boost,
                     "rule": c.rule,
-                    "reasons": reasons(c.reasons),
+                    # The candidates' reasons are kept for learning and reporting, by code and params;
+                    # the English sentences (the bulk of a decision) only for the decision's own reasons.
+                    "reasons": reasons(c.reasons, text=False),
                 }
                 for c in self.candidates
             ],
