@@ -179,22 +179,22 @@ def _insert_many(cursor, connection, model: type[models.Model], fields: list[mod
     """Run one INSERT for many rows of converted values.
 
     SQLite runs a prepared statement over the rows fastest (executemany); PostgreSQL, where each
-    executed row is a round trip, takes a few large multi-row VALUES statements instead.
+    executed row is a round trip, takes them through COPY.
     """
     if connection.vendor != "postgresql":
         cursor.executemany(_insert_sql(model, fields, connection), rows)
         return
-    per_statement = max(1, _PG_PARAMETERS // len(fields))
-    for start in range(0, len(rows), per_statement):
-        batch = rows[start:start + per_statement]
-        cursor.execute(_insert_sql(model, fields, connection, rows=len(batch)), [v for row in batch for v in row])
-
-
-def _insert_sql(model: type[models.Model], fields: list[models.Field], connection, *, rows: int = 1) -> str:
     quote = connection.ops.quote_name
-    values = "({})".format(", ".join(["%s"] * len(fields)))
-    return "INSERT INTO {} ({}) VALUES {}".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join([values] * rows)
+    copy_sql = "COPY {} ({}) FROM STDIN".format(quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields))
+    with cursor.cursor.copy(copy_sql) as copy:  # psycopg's COPY: the rows stream in, no statement to parse
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert_sql(model: type[models.Model], fields: list[models.Field], connection) -> str:
+    quote = connection.ops.quote_name
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
 
 

@@ -95,6 +95,16 @@ class InsertTests:
         }
 
 
+class AwkwardTextTests:
+    def test_text_with_tabs_newlines_backslashes_and_quotes_is_stored_as_given(self, company) -> None:
+        account = GLAccount.objects.get(no="1920")
+        register = GLRegister.objects.create(source_code="TEST")
+        text = "Tab\there\nnew line \\N back\\slash 'quote' \"dq\" æøå €"
+        row = new_row(GLEntry, **{**_entry_fields(account, register), "description": text, "document_no": "AW1"})
+        insert_objects(GLEntry, [row])
+        assert GLEntry.objects.get(document_no="AW1").description == text
+
+
 class ReadValuesTests:
     def test_it_reads_what_the_orm_reads(self, company, fjord) -> None:
         from receivables.bulk import read_values
