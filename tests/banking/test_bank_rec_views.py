@@ -370,7 +370,9 @@ class ImportViewTests:
     def test_a_statement_file_becomes_lines_of_the_worksheet(self, client, clerk, nbank):
         rec = create_reconciliation(bank_account=nbank)
         client.force_login(clerk)
-        assert 'enctype="multipart/form-data"' in client.get(url("import-statement", rec.pk), **HX).content.decode()
+        dialog = client.get(url("import-statement", rec.pk), **HX).content.decode()
+        assert 'enctype="multipart/form-data"' in dialog
+        assert '<progress class="progress"' in dialog  # filled by static/js/upload.js while a big file uploads
         response = client.post(url("import-statement", rec.pk), {"file": self._upload(), "format": "auto"},
                                follow=True)
         assert "2 lines imported (0 already imported before)." in response.content.decode()
