@@ -61,7 +61,7 @@ WORDS = {
     "multiple_matches": _("several matches"),
     "no_matches": _("no match"),
 }
-_WORDED = {"kind", "account_type", "related_party", "doc_no", "amount_rule"}
+_WORDED = {"kind", "account_type", "related_party", "doc_no"}
 
 
 def reason_text(reason: Mapping) -> str:
@@ -70,17 +70,15 @@ def reason_text(reason: Mapping) -> str:
     params = dict(reason.get("params") or {})
     if code == "learned":
         code = "learned_text" if "text_key" in params else "learned_account"
-    if code == "rule":
-        params["amount_rule"] = params.get("amount", "")
-        params["confidence"] = _confidence_label(params.get("confidence", ""))
     message = MESSAGES.get(code)
     if message is None:
         return reason.get("text", "")
     for name in _WORDED & params.keys():
-        if params[name] in WORDS:
-            params[name] = WORDS[params[name]]
-    if code == "rule":
-        params["amount"] = params.pop("amount_rule")
+        params[name] = WORDS.get(params[name], params[name])
+    if code == "rule":  # here the amount is the rule's condition (a word), elsewhere a sum of money
+        amount = params.get("amount", "")
+        params["amount"] = WORDS.get(amount, amount)
+        params["confidence"] = _confidence_label(params.get("confidence", ""))
     try:
         return str(message) % params
     except (KeyError, ValueError, TypeError):

@@ -92,9 +92,9 @@ class LedgerWriter:
         link_fields: dict[type, set[str]] = defaultdict(set)
         new_ids = {id(obj) for objs in new.values() for obj in objs}
         for obj, name, target in self.links:
-            setattr(obj, f"{name}_id", target.pk if target is not None else None)
             if reserved and id(obj) in new_ids:
-                continue  # written with the row itself
+                continue  # set before the row was written
+            setattr(obj, f"{name}_id", target.pk if target is not None else None)
             link_changes[type(obj)][obj.pk] = obj
             link_fields[type(obj)].add(f"{name}_id")
         for model, by_pk in self.changed.items():
