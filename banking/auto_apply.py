@@ -37,7 +37,7 @@ from banking.models import (
     PaymentApplicationRule,
     TextToAccountMapping,
 )
-from receivables.bulk import insert_objects, new_row, read_values, update_rows
+from receivables.bulk import insert_rows, read_values, update_values
 from receivables.collector import paused_garbage_collection
 from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
@@ -67,12 +67,9 @@ def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, 
                 remaining = remaining - taken if remaining > 0 else remaining + taken
                 if remaining == 0:
                     continue
-            entries.append(OpenEntry(
-                entry_no=entry_no, kind=kind, party_no=party_no, document_type=doc_type or "", document_no=doc_no,
-                external_document_no=ext, payment_reference=ref, posting_date=posting, due_date=due,
-                remaining_amount=remaining, remaining_pmt_disc_possible=disc, pmt_discount_date=disc_date,
-                pmt_disc_tolerance_date=tol, currency=cur,
-            ))
+            entries.append(OpenEntry(  # positionally, in field order: 100,000 of these are built
+                entry_no, kind, party_no, doc_type or "", doc_no, ext, ref, posting, due, remaining, disc, disc_date,
+                tol, cur))
     return entries
 
 
@@ -132,68 +129,73 @@ def _settings(journal: BankAccReconciliation) -> MatchSettings:
     return settings
 
 
+LINE_FIELDS = ["pk", "match_confidence", "transaction_date", "statement_amount", "transaction_text",
+               "related_party_name", "related_party_iban", "related_party_bank_acc_no", "creditor_reference",
+               "end_to_end_id"]
+LINE_UPDATES = ["account_type", "account_no", "match_confidence", "match_quality", "applied_amount"]
+APPLICATION_COLUMNS = ["line_id", "account_type", "account_no", "applies_to_entry_no", "applied_amount",
+                       "applied_pmt_discount", "match_confidence", "quality", "document_no"]
+DECISION_COLUMNS = ["line_id", "bank_account_id", "created_at", "match_confidence", "score", "account_type",
+                    "account_no", "applications", "candidates", "reasons"]
+
+
 def apply_automatically(*, journal: BankAccReconciliation, user=None, today: date | None = None) -> AutoApplyResult:
     journal = BankAccReconciliation.objects.select_related("bank_account__currency").get(pk=journal.pk)
     with transaction.atomic(), paused_garbage_collection():
-        all_lines = list(journal.lines.filter(posted=False).order_by("line_no"))
-        kept = [line for line in all_lines if line.match_confidence in KEPT]
-        to_match = [line for line in all_lines if line.match_confidence not in KEPT]
+        # Plain rows, not model instances: a large statement has 10,000 lines, and only these columns matter.
+        unposted = journal.lines.filter(posted=False)
+        to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
+                    if row[1] not in KEPT]
         claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-        for application in AppliedPaymentEntry.objects.filter(line__in=kept):
-            claimed[(application.account_type, application.applies_to_entry_no)] += (
-                application.applied_amount + application.applied_pmt_discount)
+        kept_applications = AppliedPaymentEntry.objects.filter(
+            line__in=unposted.filter(match_confidence__in=KEPT)).values_list(
+            "account_type", "applies_to_entry_no", "applied_amount", "applied_pmt_discount")
+        for kind, entry_no, amount, discount in kept_applications:
+            claimed[(kind, entry_no)] += amount + discount
         party_nos: dict[str, dict[int, str]] = {}
         parties = _parties(party_nos)
         inputs = MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
                              hints=_hints())
         statement_lines = [
-            StatementLine(line_id=line.pk, date=line.transaction_date, amount=line.statement_amount,
-                          text=line.transaction_text, party_name=line.related_party_name,
-                          party_iban=line.related_party_iban, party_account=line.related_party_bank_acc_no,
-                          creditor_reference=line.creditor_reference, end_to_end_id=line.end_to_end_id)
-            for line in to_match
+            StatementLine(line_id=pk, date=on, amount=amount, text=text, party_name=name, party_iban=iban,
+                          party_account=account, creditor_reference=reference, end_to_end_id=end_to_end)
+            for pk, _confidence, on, amount, text, name, iban, account, reference, end_to_end in to_match
         ]
         decisions = match_statement(statement_lines, inputs, _settings(journal), today=today or timezone.localdate())
-        AppliedPaymentEntry.objects.filter(line__in=to_match).delete()
+        matched = unposted.exclude(match_confidence__in=KEPT)
+        AppliedPaymentEntry.objects.filter(line__in=matched).delete()
         # Every decision is kept (for review, the auto-application report and learning); one nobody judged
         # is marked superseded by this run's decision rather than deleted.
-        MatchDecision.objects.filter(line__in=to_match, outcome=MatchDecision.Outcome.PENDING).update(
+        MatchDecision.objects.filter(line__in=matched, outcome=MatchDecision.Outcome.PENDING).update(
             outcome=MatchDecision.Outcome.SUPERSEDED)
-        by_id = {line.pk: line for line in to_match}
+        amounts = {row[0]: row[3] for row in to_match}
         documents = {(e.kind, e.entry_no): e.document_no for e in inputs.entries}
-        applications, records = [], []
+        now, bank_id = timezone.now(), journal.bank_account_id
+        updates, applications, records = [], [], []
         applied = 0
         for decision in decisions:
-            line = by_id[decision.line_id]
-            sign = 1 if line.statement_amount >= 0 else -1
-            line.account_type = decision.account_type
-            line.account_no = decision.account_no
-            line.match_confidence = decision.confidence if decision.account_no else MatchConfidence.NONE
-            line.match_quality = decision.score
+            line_id, statement_amount = decision.line_id, amounts[decision.line_id]
+            sign = 1 if statement_amount >= 0 else -1
+            confidence = decision.confidence if decision.account_no else MatchConfidence.NONE
             if decision.applications:
-                line.applied_amount = sign * decision.applied_amount
+                applied_amount = sign * decision.applied_amount
             elif decision.account_no:  # a text mapping: the whole line goes to the account
-                line.applied_amount = line.statement_amount
+                applied_amount = statement_amount
             else:
-                line.applied_amount = Decimal(0)
+                applied_amount = Decimal(0)
             applied += bool(decision.account_no)
+            updates.append((decision.account_type, decision.account_no, confidence, decision.score, applied_amount,
+                            line_id))
             for application in decision.applications:
-                applications.append(new_row(
-                    AppliedPaymentEntry, line=line, account_type=decision.account_type, account_no=decision.account_no,
-                    applies_to_entry_no=application.entry_no, applied_amount=abs(application.amount),
-                    applied_pmt_discount=abs(application.discount_taken), match_confidence=decision.confidence,
-                    quality=decision.score,
-                    document_no=documents.get((decision.account_type, application.entry_no), ""),
+                applications.append((
+                    line_id, decision.account_type, decision.account_no, application.entry_no,
+                    abs(application.amount), abs(application.discount_taken), decision.confidence, decision.score,
+                    documents.get((decision.account_type, application.entry_no), ""),
                 ))
             data = decision.as_dict()
-            records.append(new_row(
-                MatchDecision, line=line, bank_account=journal.bank_account, match_confidence=line.match_confidence,
-                score=decision.score, account_type=decision.account_type, account_no=decision.account_no,
-                applications=data["applications"], candidates=data.get("candidates", []),
-                reasons=data.get("reasons", []),
-            ))
-        update_rows(BankAccReconciliationLine, to_match,
-                    ["account_type", "account_no", "match_confidence", "match_quality", "applied_amount"])
-        insert_objects(AppliedPaymentEntry, applications)
-        insert_objects(MatchDecision, records)
+            records.append((line_id, bank_id, now, confidence, decision.score, decision.account_type,
+                            decision.account_no, data["applications"], data["candidates"], data["reasons"]))
+        update_values(BankAccReconciliationLine, LINE_UPDATES, updates)
+        insert_rows(AppliedPaymentEntry, APPLICATION_COLUMNS, applications)
+        insert_rows(MatchDecision, DECISION_COLUMNS, records)
     return AutoApplyResult(lines=len(to_match), applied=applied, decisions=decisions)

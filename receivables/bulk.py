@@ -205,15 +205,22 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], attname
     compile for thousands of ledger entries. SQLite runs one prepared UPDATE over the rows
     (executemany); PostgreSQL joins the table to a multi-row VALUES list, a few statements in all.
     """
-    if not objs:
-        return
     fields = [f for f in (model._meta.get_field(name) for name in attnames) if f.concrete]
+    names = [f.attname for f in fields]
+    update_values(model, names, [[getattr(obj, name) for name in names] + [obj.pk] for obj in objs])
+
+
+def update_values(model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """UPDATE the named fields of saved rows given as (value, ..., primary key) tuples (see `update_rows`)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in attnames]
     connection = connections[router.db_for_write(model)]
     converters = [db_converter(f, connection) for f in fields]
-    names = [f.attname for f in fields]
+    width = len(fields)
     rows = [
-        [convert(getattr(obj, name)) for convert, name in zip(converters, names, strict=True)] + [obj.pk]
-        for obj in objs
+        [convert(value) for convert, value in zip(converters, row[:width], strict=True)] + [row[width]]
+        for row in rows
     ]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), model._meta.pk

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 # Kinds of party and of ledger entry.
 CUSTOMER = "customer"
@@ -63,8 +63,11 @@ class StatementLine:
     end_to_end_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class OpenEntry:
+class OpenEntry(NamedTuple):
+    """An open customer or vendor ledger entry. A named tuple rather than a frozen dataclass: a
+    run reads 100,000 of them, and a tuple is built several times faster (positionally, in field
+    order, as `banking.auto_apply` reads the columns)."""
+
     entry_no: int
     kind: str  # "customer" | "vendor"
     party_no: str
