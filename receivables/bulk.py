@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Context, Decimal
 
 from django.db import connections, models, router
@@ -53,6 +53,11 @@ def db_converter(field: models.Field, connection) -> Callable:
         )
     if internal == "DateField":
         return lambda v: ops.adapt_datefield_value(v) if type(v) is date else slow(v, connection)
+    if internal == "DateTimeField":  # an aware datetime needs no interpreting (a naive one warns, Django's path)
+        return lambda v: ops.adapt_datetimefield_value(v) if type(v) is datetime and v.tzinfo else slow(v, connection)
+    if internal == "JSONField":
+        encoder = field.encoder
+        return lambda v: ops.adapt_json_value(v, encoder) if type(v) in (list, dict) else slow(v, connection)
     return lambda v: slow(v, connection)
 
 
@@ -322,12 +327,12 @@ def read_values(queryset: models.QuerySet, *, chunk: int = 5000) -> Iterator[tup
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
-            for row in rows:
-                values = list(row)
+            if readers:  # converted a column at a time: one comprehension per column, not a loop per value
+                columns = list(zip(*rows))
                 for column, reader in readers:
-                    if (value := values[column]) is not None:
-                        values[column] = reader(value)
-                yield tuple(values)
+                    columns[column] = [None if value is None else reader(value) for value in columns[column]]
+                rows = zip(*columns)
+            yield from rows
 
 
 _FLOAT_TO_DECIMAL = Context(prec=15).create_decimal_from_float  # SQLite keeps 15 significant digits (as Django)
@@ -339,9 +344,20 @@ def _sqlite_reader(expression) -> Callable | None:
     field = expression.output_field
     internal = field.get_internal_type()
     if internal == "DecimalField":
-        quantum = Decimal(1).scaleb(-field.decimal_places)
+        places = field.decimal_places
+        quantum, scale = Decimal(1).scaleb(-places), 10**places
+        limit = 10**15 / scale  # below it a value has at most 15 digits: SQLite's REAL holds it exactly
         context = field.context
-        return lambda v: (_FLOAT_TO_DECIMAL(v) if type(v) is float else Decimal(v)).quantize(quantum, context=context)
+
+        def decimal(value):
+            # Within the limit a stored value is exactly round(value x 10^places) units (the float's error
+            # is far below half a unit): three times faster than Django's way, which the rest takes.
+            if type(value) is float and -limit < value < limit:
+                return Decimal(round(value * scale)).scaleb(-places, context)
+            return (_FLOAT_TO_DECIMAL(value) if type(value) is float else Decimal(value)).quantize(
+                quantum, context=context)
+
+        return decimal
     if internal == "DateField":
         return lambda v: v if isinstance(v, date) else date.fromisoformat(v)
     if internal == "BooleanField":

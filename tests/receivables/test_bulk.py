@@ -120,3 +120,50 @@ class ReadValuesTests:
         fast, orm = list(read_values(query, chunk=1)), list(query)
         assert fast == orm
         assert [str(row[6]) for row in fast] == [str(row[6]) for row in orm]  # same exponent, not only equal
+
+    def test_it_reads_amounts_exactly_as_the_orm_reads_them(self, company) -> None:
+        """Every kind of amount SQLite may hand back (REAL, INTEGER; small, negative, 13 digits and
+        beyond, where the short cut gives way to Django's own conversion) reads to the same Decimal."""
+        from receivables.bulk import read_values
+
+        account = GLAccount.objects.get(no="1920")
+        register = GLRegister.objects.create(source_code="TEST")
+        amounts = ["0.00", "0.01", "-0.01", "0.10", "100.00", "-100.00", "12.35", "1234.57", "-98765.43",
+                   "0.29", "1.15", "2.675", "999999999.99", "-4503599627370.49", "9999999999999.99",
+                   "123456789012345.67", "-99999999999999.99"]
+        amounts += [f"{n / 100:.2f}" for n in range(-2000, 2000, 7)]
+        rows = []
+        for amount in map(Decimal, amounts):
+            amount = amount.quantize(Decimal("0.01"))  # as a posting stores it
+            rows.append(new_row(GLEntry, **{**_entry_fields(account, register), "amount": amount,
+                                            "debit_amount": max(amount, 0), "credit_amount": max(-amount, 0)}))
+        insert_objects(GLEntry, rows)
+        query = GLEntry.objects.filter(register=register).values_list("pk", "amount", "debit_amount").order_by("pk")
+        fast, orm = list(read_values(query, chunk=50)), list(query)
+        assert fast == orm
+        assert [str(row[1]) for row in fast] == [str(row[1]) for row in orm]
+
+
+class ConverterTests:
+    def test_datetimes_and_json_are_converted_as_the_orm_converts_them(self) -> None:
+        from datetime import UTC, datetime, timedelta, timezone
+
+        from django.db import connection
+
+        from banking.models import MatchDecision
+        from receivables.bulk import db_converter
+
+        stamp = MatchDecision._meta.get_field("created_at")
+        convert = db_converter(stamp, connection)
+        for value in (datetime(2026, 3, 1, 12, 30, tzinfo=UTC), datetime(2026, 3, 1, 23, 59,
+                      tzinfo=timezone(timedelta(hours=2))), None):
+            assert convert(value) == stamp.get_db_prep_save(value, connection)
+        with pytest.warns(RuntimeWarning):  # a naive datetime takes Django's path, warning included
+            convert(datetime(2026, 3, 1, 12, 30))
+        reasons = MatchDecision._meta.get_field("reasons")
+        convert = db_converter(reasons, connection)
+        def plain(value):  # psycopg wraps JSON in an object of its own, without equality
+            return getattr(value, "obj", value)
+
+        for value in ([{"code": "kid", "params": {"reference": "1234"}}], {"a": [1, "æ"]}, [], "text", None):
+            assert plain(convert(value)) == plain(reasons.get_db_prep_save(value, connection))
