@@ -51,7 +51,6 @@ ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_n
 class AutoApplyResult:
     lines: int
     applied: int
-    decisions: list
 
 
 def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, dict[int, str]]) -> list[OpenEntry]:
@@ -142,60 +141,65 @@ DECISION_COLUMNS = ["line_id", "bank_account_id", "created_at", "match_confidenc
 def apply_automatically(*, journal: BankAccReconciliation, user=None, today: date | None = None) -> AutoApplyResult:
     journal = BankAccReconciliation.objects.select_related("bank_account__currency").get(pk=journal.pk)
     with transaction.atomic(), paused_garbage_collection():
-        # Plain rows, not model instances: a large statement has 10,000 lines, and only these columns matter.
-        unposted = journal.lines.filter(posted=False)
-        to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
-                    if row[1] not in KEPT]
-        claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-        kept_applications = AppliedPaymentEntry.objects.filter(
-            line__in=unposted.filter(match_confidence__in=KEPT)).values_list(
-            "account_type", "applies_to_entry_no", "applied_amount", "applied_pmt_discount")
-        for kind, entry_no, amount, discount in kept_applications:
-            claimed[(kind, entry_no)] += amount + discount
-        party_nos: dict[str, dict[int, str]] = {}
-        parties = _parties(party_nos)
-        inputs = MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
-                             hints=_hints())
-        statement_lines = [
-            StatementLine(line_id=pk, date=on, amount=amount, text=text, party_name=name, party_iban=iban,
-                          party_account=account, creditor_reference=reference, end_to_end_id=end_to_end)
-            for pk, _confidence, on, amount, text, name, iban, account, reference, end_to_end in to_match
-        ]
-        decisions = match_statement(statement_lines, inputs, _settings(journal), today=today or timezone.localdate())
-        matched = unposted.exclude(match_confidence__in=KEPT)
-        AppliedPaymentEntry.objects.filter(line__in=matched).delete()
-        # Every decision is kept (for review, the auto-application report and learning); one nobody judged
-        # is marked superseded by this run's decision rather than deleted.
-        MatchDecision.objects.filter(line__in=matched, outcome=MatchDecision.Outcome.PENDING).update(
-            outcome=MatchDecision.Outcome.SUPERSEDED)
-        amounts = {row[0]: row[3] for row in to_match}
-        documents = {(e.kind, e.entry_no): e.document_no for e in inputs.entries}
-        now, bank_id = timezone.now(), journal.bank_account_id
-        updates, applications, records = [], [], []
-        applied = 0
-        for decision in decisions:
-            line_id, statement_amount = decision.line_id, amounts[decision.line_id]
-            sign = 1 if statement_amount >= 0 else -1
-            confidence = decision.confidence if decision.account_no else MatchConfidence.NONE
-            if decision.applications:
-                applied_amount = sign * decision.applied_amount
-            elif decision.account_no:  # a text mapping: the whole line goes to the account
-                applied_amount = statement_amount
-            else:
-                applied_amount = Decimal(0)
-            applied += bool(decision.account_no)
-            updates.append((decision.account_type, decision.account_no, confidence, decision.score, applied_amount,
-                            line_id))
-            for application in decision.applications:
-                applications.append((
-                    line_id, decision.account_type, decision.account_no, application.entry_no,
-                    abs(application.amount), abs(application.discount_taken), decision.confidence, decision.score,
-                    documents.get((decision.account_type, application.entry_no), ""),
-                ))
-            data = decision.as_dict()
-            records.append((line_id, bank_id, now, confidence, decision.score, decision.account_type,
-                            decision.account_no, data["applications"], data["candidates"], data["reasons"]))
-        update_values(BankAccReconciliationLine, LINE_UPDATES, updates)
-        insert_rows(AppliedPaymentEntry, APPLICATION_COLUMNS, applications)
-        insert_rows(MatchDecision, DECISION_COLUMNS, records)
-    return AutoApplyResult(lines=len(to_match), applied=applied, decisions=decisions)
+        # The run builds about a million objects (open entries, index, decisions). They are all freed when
+        # _apply returns, inside the pause: whatever is still alive when the collector resumes is scanned.
+        return _apply(journal, today or timezone.localdate())
+
+
+def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
+    # Plain rows, not model instances: a large statement has 10,000 lines, and only these columns matter.
+    unposted = journal.lines.filter(posted=False)
+    to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
+                if row[1] not in KEPT]
+    claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    kept_applications = AppliedPaymentEntry.objects.filter(
+        line__in=unposted.filter(match_confidence__in=KEPT)).values_list(
+        "account_type", "applies_to_entry_no", "applied_amount", "applied_pmt_discount")
+    for kind, entry_no, amount, discount in kept_applications:
+        claimed[(kind, entry_no)] += amount + discount
+    party_nos: dict[str, dict[int, str]] = {}
+    parties = _parties(party_nos)
+    inputs = MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
+                         hints=_hints())
+    statement_lines = [
+        StatementLine(line_id=pk, date=on, amount=amount, text=text, party_name=name, party_iban=iban,
+                      party_account=account, creditor_reference=reference, end_to_end_id=end_to_end)
+        for pk, _confidence, on, amount, text, name, iban, account, reference, end_to_end in to_match
+    ]
+    decisions = match_statement(statement_lines, inputs, _settings(journal), today=today)
+    matched = unposted.exclude(match_confidence__in=KEPT)
+    AppliedPaymentEntry.objects.filter(line__in=matched).delete()
+    # Every decision is kept (for review, the auto-application report and learning); one nobody judged
+    # is marked superseded by this run's decision rather than deleted.
+    MatchDecision.objects.filter(line__in=matched, outcome=MatchDecision.Outcome.PENDING).update(
+        outcome=MatchDecision.Outcome.SUPERSEDED)
+    amounts = {row[0]: row[3] for row in to_match}
+    now, bank_id = timezone.now(), journal.bank_account_id
+    updates, applications, records = [], [], []
+    applied = 0
+    for decision in decisions:
+        line_id, statement_amount = decision.line_id, amounts[decision.line_id]
+        sign = 1 if statement_amount >= 0 else -1
+        confidence = decision.confidence if decision.account_no else MatchConfidence.NONE
+        if decision.applications:
+            applied_amount = sign * decision.applied_amount
+        elif decision.account_no:  # a text mapping: the whole line goes to the account
+            applied_amount = statement_amount
+        else:
+            applied_amount = Decimal(0)
+        applied += bool(decision.account_no)
+        updates.append((decision.account_type, decision.account_no, confidence, decision.score, applied_amount,
+                        line_id))
+        for application in decision.applications:
+            applications.append((
+                line_id, decision.account_type, decision.account_no, application.entry_no,
+                abs(application.amount), abs(application.discount_taken), decision.confidence, decision.score,
+                application.document_no,
+            ))
+        data = decision.as_dict()
+        records.append((line_id, bank_id, now, confidence, decision.score, decision.account_type,
+                        decision.account_no, data["applications"], data["candidates"], data["reasons"]))
+    update_values(BankAccReconciliationLine, LINE_UPDATES, updates)
+    insert_rows(AppliedPaymentEntry, APPLICATION_COLUMNS, applications)
+    insert_rows(MatchDecision, DECISION_COLUMNS, records)
+    return AutoApplyResult(lines=len(to_match), applied=applied)

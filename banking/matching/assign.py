@@ -113,7 +113,8 @@ def assign_statement(
         cand, granted, extra = chosen[position]
         sign = 1 if cents(line.amount) > 0 else -1
         applications = [
-            Application(item.entry.entry_no, to_decimal(sign * applied), to_decimal(sign * discount))
+            Application(item.entry.entry_no, to_decimal(sign * applied), to_decimal(sign * discount),
+                        item.entry.document_no)
             for item, applied, discount in granted
         ]
         reasons = list(cand.reasons) + lost.get(position, []) + extra

@@ -220,6 +220,7 @@ class Application:
     entry_no: int
     amount: Decimal
     discount_taken: Decimal = Decimal("0")
+    document_no: str = ""  # the entry's, for showing the application
 
 
 @dataclass(slots=True)
