@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Context, Decimal
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.expressions import Col
 from django.db.models.signals import post_init, pre_init
@@ -176,8 +176,6 @@ def _resolve_relations(obj: models.Model, relations: list[models.Field]) -> None
         obj.__dict__[field.attname] = related.pk
 
 
-# PostgreSQL takes at most 65,535 parameters in one statement.
-_PG_PARAMETERS = 60_000
 
 
 def _insert_many(cursor, connection, model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
@@ -235,19 +233,21 @@ def update_values(model: type[models.Model], attnames: Sequence[str], rows: Sequ
                 table, ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(pk.column))
             cursor.executemany(sql, rows)
             return
-        # VALUES columns take their type from the parameters (text when all are NULL), so each is cast
-        # to its column's type.
-        columns = [f"c{i}" for i in range(len(fields))] + ["pk"]
-        assignments = ", ".join(
-            f"{quote(f.column)} = v.c{i}::{f.db_type(connection)}" for i, f in enumerate(fields))
-        per_statement = max(1, _PG_PARAMETERS // len(columns))
-        row_sql = "({})".format(", ".join(["%s"] * len(columns)))
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start:start + per_statement]
-            sql = "UPDATE {} AS t SET {} FROM (VALUES {}) AS v({}) WHERE t.{} = v.pk::{}".format(
-                table, assignments, ", ".join([row_sql] * len(batch)), ", ".join(columns), quote(pk.column),
-                pk.rel_db_type(connection))
-            cursor.execute(sql, [v for row in batch for v in row])
+        # PostgreSQL: the rows stream into a temporary table through COPY, and one UPDATE joins it (a
+        # VALUES list of 10,000 rows took ten times as long to send and parse).
+        temporary = quote(f"bulk_update_{model._meta.db_table}")
+        columns = [f"c{i}" for i in range(len(fields))]
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            cursor.execute("CREATE TEMPORARY TABLE {} ({}, pk {})".format(
+                temporary, ", ".join(f"{name} {f.db_type(connection)}" for name, f in zip(columns, fields, strict=True)),
+                pk.rel_db_type(connection)))
+            with cursor.cursor.copy(f"COPY {temporary} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute("UPDATE {} AS t SET {} FROM {} AS v WHERE t.{} = v.pk".format(
+                table, ", ".join(f"{quote(f.column)} = v.{name}" for name, f in zip(columns, fields, strict=True)),
+                temporary, quote(pk.column)))
+            cursor.execute(f"DROP TABLE {temporary}")
 
 
 @dataclass(frozen=True)
