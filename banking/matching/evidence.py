@@ -142,9 +142,8 @@ def entry_evidence(
                 ),
             )
 
-    for key in doc_keys_in_text(text):
-        if key in reference_keys:
-            continue
+    keys = sorted(key for key in doc_keys_in_text(text) if key not in reference_keys)
+    for key in keys:
         for item in ix.by_doc.get(key, ()):
             add(item, "doc", Reason(
                 "doc_no_in_text",
@@ -159,6 +158,8 @@ def entry_evidence(
                 {"external_document_no": item.entry.external_document_no,
                  "document_no": item.entry.document_no, "found": key},
             ))
+    # Digits alone ('10321' of 'INV-10321') only for entries no whole number was found for.
+    for key in keys:
         if key.isdigit():
             for index, doc, code, field_name in (
                 (ix.by_doc_digits, "doc_digits", "doc_no_in_text", "document_no"),
