@@ -66,7 +66,7 @@ def normalize_name(name: str) -> str:
 
 def text_tokens(text: str) -> list[str]:
     """Word tokens of a payment text for name comparison: folded, without digits or legal forms."""
-    return [token for token in name_tokens(text) if not any(char.isdigit() for char in token)]
+    return [token for token in name_tokens(text) if token.isalpha()]  # tokens are a-z and 0-9 only
 
 
 def learned_text_key(text: str, party_name: str = "") -> str:
@@ -88,6 +88,7 @@ def is_specific_text_key(key: str) -> bool:
 
 # --- bank accounts -----------------------------------------------------------------------------
 
+_NOT_ACCOUNT_CHARACTER = re.compile(r"[^A-Z0-9]")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 MIN_ACCOUNT_KEY = 6
 IBAN = "iban"
@@ -100,7 +101,9 @@ def bank_keys(value: str) -> list[tuple[str, str]]:
     An IBAN gives itself ("iban") and its domestic part, the BBAN ("account_no"), so that a payer
     IBAN NO93 8601 1117 947 finds a customer whose card only has account 8601.11.17947.
     """
-    compact = re.sub(r"[^A-Z0-9]", "", value.upper())
+    if not value:
+        return []
+    compact = _NOT_ACCOUNT_CHARACTER.sub("", value.upper())
     if len(compact) < MIN_ACCOUNT_KEY:
         return []
     if _IBAN_SHAPE.match(compact):
