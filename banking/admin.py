@@ -43,8 +43,9 @@ class BankFeedAdmin(admin.ModelAdmin):
 class StatementImportAdmin(ReadOnlyAdmin):
     """Imported files are a record: visible, never changed here."""
 
-    list_display = ["filename", "bank_account", "format", "transactions", "skipped", "imported_by", "imported_at"]
-    list_filter = ["bank_account", "format"]
+    list_display = ["filename", "bank_account", "statement_type", "format", "transactions", "skipped", "imported_by",
+                    "imported_at"]
+    list_filter = ["bank_account", "statement_type", "format"]
     exclude = ["content"]
 
 

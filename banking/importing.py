@@ -206,9 +206,11 @@ def _import(*, bank_account: BankAccount, data: bytes, filename: str, parser_for
         stream = stream_statement(data, format=parser_format, csv_mapping=mapping, filename=filename, whole=whole)
     except StatementParseError as error:
         raise StatementImportError(str(error)) from None
-    earlier = StatementImport.objects.filter(bank_account=bank_account, sha256=digest).select_related(
-        "imported_by").first()
-    reading = _Reading(bank_account=bank_account, filename=filename, earlier=earlier)
+    if reconciliation is not None:
+        statement_type = reconciliation.statement_type
+    earlier = StatementImport.objects.filter(
+        bank_account=bank_account, statement_type=statement_type, sha256=digest).select_related("imported_by").first()
+    reading = _Reading(bank_account=bank_account, filename=filename, earlier=earlier, statement_type=statement_type)
     if dry_run or earlier is not None:
         reading.check(stream)
         reading.result.imported = sum(s.transactions for s in reading.result.statements)
@@ -222,7 +224,8 @@ def _import(*, bank_account: BankAccount, data: bytes, filename: str, parser_for
             reading.store(stream, store)
     except IntegrityError:
         # Another import of the same file committed first; any other integrity error is a bug to surface.
-        if not StatementImport.objects.filter(bank_account=bank_account, sha256=digest).exists():
+        if not StatementImport.objects.filter(
+                bank_account=bank_account, statement_type=statement_type, sha256=digest).exists():
             raise
         raise StatementAlreadyImported(FILE_ALREADY_IMPORTED % {
             "file": filename, "bank": bank_account.no, "when": "—", "who": "—", "id": "—"}) from None
@@ -232,8 +235,12 @@ def _import(*, bank_account: BankAccount, data: bytes, filename: str, parser_for
 class _Reading:
     """One pass over a statement file: the summary, the checks, and (given a _Store) the lines written."""
 
-    def __init__(self, *, bank_account: BankAccount, filename: str, earlier: StatementImport | None) -> None:
+    def __init__(self, *, bank_account: BankAccount, filename: str, earlier: StatementImport | None,
+                 statement_type: str) -> None:
         self.bank_account = bank_account
+        # Statements imported before, and the last closing balance, count per kind of worksheet.
+        self.imported = ImportedStatement.objects.filter(
+            bank_account=bank_account, statement_import__statement_type=statement_type)
         self.filename = filename
         self.earlier = earlier
         lcy = CompanySetup.get().lcy_code
@@ -242,7 +249,7 @@ class _Reading:
         # The first refusal of each kind; raised in this order once the whole file has been read.
         self.refused: StatementImportError | None = None
         self.imported_before: StatementAlreadyImported | None = None
-        last = ImportedStatement.objects.filter(bank_account=bank_account, closing_balance__isnull=False).order_by(
+        last = self.imported.filter(closing_balance__isnull=False).order_by(
             "-closing_date", "-pk").first()
         self.previous_closing = last.closing_balance if last else None
         self.last_date: date | None = None
@@ -314,8 +321,7 @@ class _Reading:
                 "expected": self.expected_currency,
             })
         if self.earlier is None and self.imported_before is None and statement.statement_id:
-            earlier = ImportedStatement.objects.filter(
-                bank_account=bank, statement_id=statement.statement_id, sequence=statement.sequence)
+            earlier = self.imported.filter(statement_id=statement.statement_id, sequence=statement.sequence)
             if store is not None and store.imported_statements:
                 # Some banks repeat one statement id for every statement of a file.
                 earlier = earlier.exclude(pk__in=store.imported_statements)
@@ -396,7 +402,8 @@ class _Store:
         # The kept file is written last, with the counts (finish): SQLite rewrites a whole row, the file
         # included, for any change to it, making two passing copies of the file each time.
         self.record = StatementImport.objects.create(
-            bank_account=self.bank_account, filename=self.filename[:255], sha256=self.digest, format=format,
+            bank_account=self.bank_account, statement_type=self.statement_type, filename=self.filename[:255],
+            sha256=self.digest, format=format,
             size=len(self.data), content=b"", imported_by=self.user,
         )
         if self.reconciliation is not None:

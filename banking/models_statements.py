@@ -143,6 +143,10 @@ class StatementImport(models.Model):
     bank_account = models.ForeignKey(
         "receivables.BankAccount", models.PROTECT, related_name="statement_imports", verbose_name=_("bank account")
     )
+    # A file is imported once into each kind of worksheet: into a payment reconciliation journal to apply
+    # and post the payments, and again into a bank account reconciliation after Post Payments Only.
+    statement_type = models.CharField(_("statement type"), max_length=30, choices=StatementType.choices,
+                                      default=StatementType.PAYMENT_APPLICATION)
     filename = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     format = models.CharField(_("format"), max_length=20)
@@ -160,7 +164,8 @@ class StatementImport(models.Model):
         verbose_name_plural = _("statement imports")
         ordering = ["-imported_at"]
         constraints = [
-            models.UniqueConstraint(fields=["bank_account", "sha256"], name="one_import_per_file_and_account")
+            models.UniqueConstraint(fields=["bank_account", "statement_type", "sha256"],
+                                    name="one_import_per_file_account_and_type")
         ]
 
     def __str__(self) -> str:

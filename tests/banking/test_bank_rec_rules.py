@@ -478,12 +478,20 @@ class ImportOntoWorksheetTests:
         assert match_automatically(reconciliation=rec, tolerance_days=3).matched == 2
         assert rec.lines.get(line_no=20000).bank_rec_matches.get().bank_entry_id == receipt.pk
 
-    def test_transactions_in_a_payment_journal_are_not_skipped_here(self, scenario30):
+    def test_a_file_imported_into_a_payment_journal_imports_here_once(self, scenario30):
+        """NAV's Post Payments Only, then Bank Acc. Reconciliation: the same statement goes into both windows.
+        Within one kind of worksheet it is still imported once."""
         rec = scenario30[0]
         rec.lines.all().delete()
         import_statement(bank_account=rec.bank_account, data=CAMT.encode(), filename="jan.xml")
-        again = CAMT.replace("<MsgId>BR-1</MsgId>", "<MsgId>BR-1b</MsgId>").replace("BR-2026-01", "BR-2026-01b")
-        assert import_bank_statement(reconciliation=rec, data=again.encode(), filename="jan-b.xml").imported == 2
-        # The very same file is one import, whatever it was imported into.
-        with pytest.raises(StatementAlreadyImported):
+        assert import_bank_statement(reconciliation=rec, data=CAMT.encode(), filename="jan.xml").imported == 2
+        with pytest.raises(StatementAlreadyImported, match="jan.xml was already imported"):
             import_bank_statement(reconciliation=rec, data=CAMT.encode(), filename="jan.xml")
+        # The same statement in another file is refused too (its statement id), and so is the file in a
+        # second payment journal.
+        renamed = CAMT.replace("<MsgId>BR-1</MsgId>", "<MsgId>BR-1b</MsgId>")
+        with pytest.raises(StatementAlreadyImported, match="Statement BR-2026-01"):
+            import_bank_statement(reconciliation=rec, data=renamed.encode(), filename="jan-b.xml")
+        with pytest.raises(StatementAlreadyImported):
+            import_statement(bank_account=rec.bank_account, data=CAMT.encode(), filename="jan.xml")
+        assert rec.lines.count() == 2
