@@ -8,7 +8,7 @@ the entries before the matcher sees them.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,6 +51,7 @@ ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_n
 class AutoApplyResult:
     lines: int
     applied: int
+    confidences: Counter  # lines per match confidence given
 
 
 def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, dict[int, str]]) -> list[OpenEntry]:
@@ -176,7 +177,7 @@ def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
     amounts = {row[0]: row[3] for row in to_match}
     now, bank_id = timezone.now(), journal.bank_account_id
     updates, applications, records = [], [], []
-    applied = 0
+    applied, confidences = 0, Counter()
     for decision in decisions:
         line_id, statement_amount = decision.line_id, amounts[decision.line_id]
         sign = 1 if statement_amount >= 0 else -1
@@ -188,6 +189,7 @@ def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
         else:
             applied_amount = Decimal(0)
         applied += bool(decision.account_no)
+        confidences[confidence] += 1
         updates.append((decision.account_type, decision.account_no, confidence, decision.score, applied_amount,
                         line_id))
         for application in decision.applications:
@@ -202,4 +204,4 @@ def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
     update_values(BankAccReconciliationLine, LINE_UPDATES, updates)
     insert_rows(AppliedPaymentEntry, APPLICATION_COLUMNS, applications)
     insert_rows(MatchDecision, DECISION_COLUMNS, records)
-    return AutoApplyResult(lines=len(to_match), applied=applied)
+    return AutoApplyResult(lines=len(to_match), applied=applied, confidences=confidences)

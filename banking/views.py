@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +16,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from banking.forms import ImportStatementForm
 from banking.importing import StatementImportError, import_statement
+from banking.journal_lines import COLUMNS, LineFilterForm, confidence_counts, journal_lines, kept_query
 from banking.models import BankAccReconciliation, MatchConfidence, StatementType
 from receivables.aggregates import MoneySum
-from receivables.listing import paginate
+from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
 
 VIEW = "banking.view_bankaccreconciliation"
 
@@ -47,11 +48,19 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = get_object_or_404(
         BankAccReconciliation.objects.select_related("bank_account", "statement_import__imported_by"), pk=pk
     )
-    lines = reconciliation.lines.order_by("line_no").prefetch_related("decisions")
-    totals = lines.aggregate(total=MoneySum("statement_amount"), applied=MoneySum("applied_amount"))
+    counts = confidence_counts(reconciliation)
+    form = LineFilterForm(request.GET, counts=counts)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    lines, sort = sorted_by(request, journal_lines(reconciliation, cleaned), COLUMNS, "line_no")
+    if wants_xlsx(request):
+        name = f"payment-reconciliation-{reconciliation.bank_account.no}-{reconciliation.statement_no}"
+        return xlsx_response(name, COLUMNS, lines.iterator(chunk_size=2000), _("Payment Reconciliation Journal"))
+    totals = reconciliation.lines.aggregate(total=MoneySum("statement_amount"), applied=MoneySum("applied_amount"))
     total = totals["total"] or Decimal(0)
     return render(request, "banking/journal.html", {
-        "title": _("Payment Reconciliation Journal"), "journal": reconciliation, "page_obj": paginate(request, lines, 100),
+        "title": _("Payment Reconciliation Journal"), "journal": reconciliation, "form": form, "sort": sort,
+        "page_obj": paginate(request, lines.prefetch_related("decisions"), 100),
+        "filtered": bool(cleaned.get("confidence") or cleaned.get("difference")), "kept_query": kept_query(request.GET),
         "total": total, "applied": totals["applied"] or Decimal(0),
         "expected_ending": reconciliation.balance_last_statement + total,
         "confidence": MatchConfidence, "can_import": request.user.has_perm("banking.import_statement"),
@@ -59,6 +68,19 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
         and reconciliation.status == BankAccReconciliation.Status.OPEN,
         "can_post": request.user.has_perm("banking.post_payment_journal"),
     })
+
+
+def _back(request: HttpRequest) -> str:
+    """The journal's filter, sort and page the user came from (`back`, carried by the links and forms)."""
+    return request.POST.get("back", request.GET.get("back", ""))
+
+
+def _journal_url(request: HttpRequest, journal: BankAccReconciliation) -> str:
+    return reverse("banking:journal", args=[journal.pk]) + kept_query(QueryDict(_back(request)))
+
+
+def _back_to_journal(request: HttpRequest, journal: BankAccReconciliation) -> HttpResponse:
+    return redirect(_journal_url(request, journal))
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,6 +141,10 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
         result = apply_automatically(journal=journal, user=request.user)
         messages.success(request, _("%(applied)s payment lines out of %(lines)s are applied.")
                          % {"applied": result.applied, "lines": result.lines})
+        if result.lines:
+            messages.info(request, _("Match confidence: %(counts)s.") % {"counts": ", ".join(
+                f"{value.label} {result.confidences[value]}" for value in MatchConfidence
+                if result.confidences[value])})
     elif action == "accept":
         count = accept_applications(lines=selected, user=request.user)
         messages.success(request, _("%(count)s line(s) accepted.") % {"count": count})
@@ -135,7 +161,7 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The payments were posted (G/L register %(no)s).") % {"no": result.register.pk})
-    return redirect("banking:journal", pk=journal.pk)
+    return _back_to_journal(request, journal)
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,13 +199,14 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
             except ApplicationError as problem:
                 error = problem.message
             else:
-                return redirect("banking:journal", pk=journal.pk)
+                return _back_to_journal(request, journal)
     for entry in entries:
         entry.applicable, entry.discount = applicable_amount(entry, line.transaction_date)
         entry.application = applied.get(entry.pk)
     return render(request, "banking/apply_manually.html", {
         "title": _("Payment Application"), "journal": journal, "line": line, "entries": entries,
-        "account_type": account_type, "account_no": account_no, "error": error,
+        "account_type": account_type, "account_no": account_no, "error": error, "back": _back(request),
+        "journal_url": _journal_url(request, journal),
     })
 
 
@@ -206,8 +233,9 @@ def line_account(request: HttpRequest, pk: int, line_id: int, action: str) -> Ht
         except ApplicationError as problem:
             error = problem.message
         else:
-            return redirect("banking:journal", pk=journal.pk)
+            return _back_to_journal(request, journal)
     return render(request, "banking/line_account.html", {
         "title": _("Map Text to Account") if action == "map-text" else _("Transfer Difference to Account"),
-        "journal": journal, "line": line, "action": action, "error": error,
+        "journal": journal, "line": line, "action": action, "error": error, "back": _back(request),
+        "journal_url": _journal_url(request, journal),
     })

@@ -77,3 +77,100 @@ class ReconciliationViewTests:
         client.force_login(auditor)
         assert client.get(reverse("banking:journal", args=[journal.pk])).status_code == 200
         assert client.post(reverse("banking:journal-action", args=[journal.pk]), {"action": "accept"}).status_code == 403
+
+
+class JournalLinesListTests:
+    """A journal of a large statement is reviewed by filtering, sorting and exporting its lines."""
+
+    def _journal_url(self, journal, query=""):
+        return reverse("banking:journal", args=[journal.pk]) + query
+
+    def test_lines_are_filtered_by_match_confidence_and_difference(self, client, accountant, setup):
+        _invoice, journal, line, fee = setup
+        BankAccReconciliationLine.objects.filter(pk=line.pk).update(
+            match_confidence="high", account_type="customer", account_no="C10000", applied_amount=Decimal("980.00"))
+        client.force_login(accountant)
+        page = client.get(self._journal_url(journal, "?confidence=to_review"))
+        assert [row.pk for row in page.context["page_obj"]] == [fee.pk]
+        assert [row.pk for row in client.get(self._journal_url(journal, "?confidence=high")).context["page_obj"]] == [
+            line.pk]
+        assert [row.pk for row in client.get(self._journal_url(journal, "?difference=on")).context["page_obj"]] == [
+            fee.pk]
+        # The choices count the lines, so the accountant sees how much is left to review.
+        choices = dict(page.context["form"].fields["confidence"].choices)
+        assert choices["to_review"].endswith("(1)") and choices["high"] == "High (1)" and choices[""].endswith("(2)")
+        empty = client.get(self._journal_url(journal, "?confidence=manual"))
+        assert "No lines match these filters." in empty.content.decode()
+        # An unknown value is no filter.
+        assert len(client.get(self._journal_url(journal, "?confidence=bogus")).context["page_obj"]) == 2
+
+    def test_lines_sort_by_amount_difference_and_confidence_in_review_order(self, client, accountant, setup):
+        _invoice, journal, line, fee = setup
+        BankAccReconciliationLine.objects.filter(pk=fee.pk).update(match_confidence="medium")
+        client.force_login(accountant)
+
+        def order(sort):
+            return [row.pk for row in client.get(self._journal_url(journal, f"?sort={sort}")).context["page_obj"]]
+
+        assert order("statement_amount") == [fee.pk, line.pk]
+        assert order("-statement_amount") == [line.pk, fee.pk]
+        assert order("difference") == [fee.pk, line.pk]
+        assert order("get_match_confidence_display") == [line.pk, fee.pk]  # none before medium
+        assert order("not_a_column") == [line.pk, fee.pk]  # line order
+
+    def test_the_filtered_lines_export_to_xlsx(self, client, accountant, setup):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        _invoice, journal, _line, _fee = setup
+        client.force_login(accountant)
+        response = client.get(self._journal_url(journal, "?format=xlsx&sort=-statement_amount&difference=on"))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(BytesIO(response.content)).active
+        rows = list(sheet.values)
+        assert rows[0][:3] == ("Line No.", "Transaction Date", "Transaction Text")
+        assert [row[2] for row in rows[1:]] == ["Faktura INV-1001", "NETTBANK GEBYR"]
+        assert [row[8] for row in rows[1:]] == [980, -25]
+
+    def test_an_action_comes_back_to_the_same_filter_sort_and_page(self, client, accountant, setup):
+        _invoice, journal, line, _fee = setup
+        client.force_login(accountant)
+        page = client.get(self._journal_url(journal, "?confidence=to_review&sort=-statement_amount&junk=1"))
+        assert page.context["kept_query"] == "?confidence=to_review&sort=-statement_amount"
+        response = client.post(reverse("banking:journal-action", args=[journal.pk]),
+                               {"action": "remove", "line": [line.pk], "back": "confidence=to_review&sort=-statement_amount"})
+        assert response.url == self._journal_url(journal, "?confidence=to_review&sort=-statement_amount")
+        # Only the list's own parameters come back: nothing else can be slipped into the address.
+        response = client.post(reverse("banking:journal-action", args=[journal.pk]),
+                               {"action": "remove", "line": [line.pk], "back": "next=https://evil.example&page=2"})
+        assert response.url == self._journal_url(journal, "?page=2")
+        manual = client.get(reverse("banking:apply-manually", args=[journal.pk, line.pk]) + "?back=sort%3Dline_no")
+        assert manual.context["journal_url"] == self._journal_url(journal, "?sort=line_no")
+
+    def test_the_page_takes_a_fixed_number_of_queries(self, client, accountant, setup, django_assert_max_num_queries):
+        from banking.auto_apply import apply_automatically
+
+        _invoice, journal, _line, _fee = setup
+        for n in range(30):
+            BankAccReconciliationLine.objects.create(
+                reconciliation=journal, bank_account=journal.bank_account, line_no=30000 + n,
+                transaction_date=date(2026, 1, 7), transaction_text=f"Betaling {n}", statement_amount=Decimal(n + 1))
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        client.force_login(accountant)
+        client.get(self._journal_url(journal))  # the session and caches settle
+        with django_assert_max_num_queries(12):
+            response = client.get(self._journal_url(journal, "?sort=-difference&confidence=to_review"))
+        assert len(response.context["page_obj"]) == 32
+        assert response.content.decode().count('<details class="reasons">') == 32
+
+    def test_apply_automatically_says_how_sure_it_was(self, client, accountant, setup):
+        _invoice, journal, _line, _fee = setup
+        client.force_login(accountant)
+        response = client.post(reverse("banking:journal-action", args=[journal.pk]), {"action": "apply_automatically"},
+                               follow=True)
+        text = response.content.decode()
+        confidences = list(journal.lines.order_by("line_no").values_list("match_confidence", flat=True))
+        assert confidences[1] == "none"  # the fee: nothing to apply it to
+        assert "payment lines out of 2 are applied." in text
+        assert "Match confidence: " in text and "None 1" in text

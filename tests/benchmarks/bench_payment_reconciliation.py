@@ -41,22 +41,33 @@ def _rss() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _reset_peak() -> bool:
-    """Start a new peak-RSS measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+@contextmanager
+def _peak_rss(figures: dict, step: str):
+    """The step's peak RSS and how far it rose above the RSS the step started with (Linux: writing 5 to
+    clear_refs starts a new peak). Elsewhere the process's peak so far."""
+    before = _status_mb("VmRSS")
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
-        return True
     except OSError:
-        return False
-
-
-def _peak_since_reset() -> str:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return f"{int(line.split()[1]) / 1024:.0f} MB"
-    return "n/a"
+        before = None
+    yield
+    if before is None:
+        figures[step] = f"process peak so far {_rss():.0f} MB"
+    else:
+        peak = _status_mb("VmHWM") or 0
+        figures[step] = f"peak RSS {peak:.0f} MB, +{peak - before:.0f} MB over the {before:.0f} MB before"
 
 
 @contextmanager
@@ -107,27 +118,24 @@ def test_apply_and_post_10k_lines_against_100k_entries():
                  "statement_amount"],
                 ((journal.pk, bank.pk, 10_000 * (i + 1), date(2026, 3, 20), f"Faktura {no} betaling", amount)
                  for i, (no, _customer, _on, amount) in enumerate(paid)))
-    measured = _reset_peak()
+    memory: dict[str, str] = {}
     started = time.perf_counter()
-    with _profiled("Apply Automatically"):
+    with _peak_rss(memory, "apply"), _profiled("Apply Automatically"):
         result = apply_automatically(journal=journal, today=date(2026, 4, 1))
     apply_seconds = time.perf_counter() - started
-    apply_peak = _peak_since_reset() if measured else "n/a"
     lines = list(journal.lines.all())
     accepted = accept_applications(lines=[line for line in lines if line.applied_amount == line.statement_amount])
-    measured = _reset_peak()
     started = time.perf_counter()
-    with _profiled("Post and Reconcile"):
+    with _peak_rss(memory, "post"), _profiled("Post and Reconcile"):
         post_payment_journal(journal=journal, reconcile=True, accepted_only=True)
     post_seconds = time.perf_counter() - started
-    post_peak = _peak_since_reset() if measured else "n/a"
     problems = check_ledger()
     print(
         f"\nPayment reconciliation on {CUSTOMERS:,} customers / {ENTRIES:,} open entries / {LINES:,} lines:"
         f"\n  posting the {ENTRIES:,} invoices (set-up) {setup_seconds:.1f} s"
         f"\n  Apply Automatically     {apply_seconds:.1f} s ({result.applied:,} of {result.lines:,} lines applied),"
-        f" peak RSS {apply_peak}"
-        f"\n  Post and Reconcile      {post_seconds:.1f} s ({accepted:,} accepted lines), peak RSS {post_peak}"
-        f"\n  peak RSS of the run     {_rss():.0f} MB (set-up included)"
+        f"\n                          {memory['apply']}"
+        f"\n  Post and Reconcile      {post_seconds:.1f} s ({accepted:,} accepted lines)"
+        f"\n                          {memory['post']}"
         f"\n  check_ledger            {'ok' if not problems else problems[:3]}"
     )
