@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -43,7 +43,7 @@ from banking.models import (
     StatementType,
 )
 from receivables.aggregates import MoneySum
-from receivables.listing import paginate
+from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
 from receivables.models import BankAccount
 
 VIEW = "banking.view_bankaccreconciliation"
@@ -88,21 +88,45 @@ def _posted_elsewhere(request: HttpRequest, rec: BankAccReconciliation) -> HttpR
 # ---------------------------------------------------------------------------- list and New
 
 
+RECONCILIATION_COLUMNS = [
+    Column("bank_account.no", gettext_lazy("Bank Account No."), sort="bank_account__no"),
+    Column("statement_no", gettext_lazy("Statement No."), sort="statement_no"),
+    Column("statement_date", gettext_lazy("Statement Date"), sort="statement_date"),
+    Column("balance_last_statement", gettext_lazy("Balance Last Statement"), sort="balance_last_statement", num=True),
+    Column("statement_ending_balance", gettext_lazy("Statement Ending Balance"), sort="statement_ending_balance", num=True),
+    Column("line_count", gettext_lazy("Lines"), sort="line_count", num=True),
+    Column("total_balance", gettext_lazy("Total Balance"), num=True),
+]
+
+
+def _with_total_balance(rows):
+    """NAV's Total Balance: the balance last statement plus the lines (in Python: MoneySum is exact only as a sum)."""
+    rows = list(rows)
+    for row in rows:
+        row.total_balance = row.balance_last_statement + (row.total or 0)
+    return rows
+
+
+def _bank_filter(request: HttpRequest) -> tuple[QuerySet[BankAccount], BankAccount | None]:
+    banks = BankAccount.objects.order_by("no")
+    bank = banks.filter(no=request.GET["bank_account"]).first() if request.GET.get("bank_account") else None
+    return banks, bank
+
+
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def reconciliation_list(request: HttpRequest) -> HttpResponse:
-    banks = BankAccount.objects.order_by("no")
-    bank = None
-    if request.GET.get("bank_account"):
-        bank = banks.filter(no=request.GET["bank_account"]).first()
+    banks, bank = _bank_filter(request)
     rows = (worksheet.open_reconciliations(bank).select_related("bank_account")
-            .annotate(line_count=Count("lines"), total=MoneySum("lines__statement_amount"))
-            .order_by("bank_account__no", "statement_no"))
+            .annotate(line_count=Count("lines"), total=MoneySum("lines__statement_amount")))
+    rows, sort = sorted_by(request, rows, RECONCILIATION_COLUMNS, "bank_account__no,statement_no")
+    title = _("Bank Account Reconciliations")
+    if wants_xlsx(request):
+        return xlsx_response("bank-account-reconciliations", RECONCILIATION_COLUMNS, _with_total_balance(rows), title)
     page_obj = paginate(request, rows)
-    for row in page_obj:
-        row.total_balance = row.balance_last_statement + (row.total or 0)
+    _with_total_balance(page_obj)
     context = {
-        "title": _("Bank Account Reconciliations"), "page_obj": page_obj, "banks": banks,
+        "title": title, "page_obj": page_obj, "sort": sort, "banks": banks,
         "bank": bank, "can_add": request.user.has_perm(ADD),
     }
     template = "banking/bank_rec/list.html"
@@ -496,19 +520,30 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- posted statements
 
 
+STATEMENT_COLUMNS = [
+    Column("bank_account.no", gettext_lazy("Bank Account No."), sort="bank_account__no"),
+    Column("statement_no", gettext_lazy("Statement No."), sort="statement_no"),
+    Column("statement_date", gettext_lazy("Statement Date"), sort="statement_date"),
+    Column("balance_last_statement", gettext_lazy("Balance Last Statement"), sort="balance_last_statement", num=True),
+    Column("statement_ending_balance", gettext_lazy("Statement Ending Balance"), sort="statement_ending_balance", num=True),
+    Column("posted_by", gettext_lazy("Posted by")),
+    Column("posted_at", gettext_lazy("Posted at"), sort="posted_at"),
+]
+
+
 @require_GET
 @permission_required(VIEW_POSTED, raise_exception=True)
 def statement_list(request: HttpRequest) -> HttpResponse:
-    banks = BankAccount.objects.order_by("no")
-    statements = BankAccountStatement.objects.select_related("bank_account", "posted_by").order_by(
-        "bank_account__no", "-statement_date", "-pk")
-    bank = None
-    if request.GET.get("bank_account"):
-        bank = banks.filter(no=request.GET["bank_account"]).first()
+    banks, bank = _bank_filter(request)
+    statements = BankAccountStatement.objects.select_related("bank_account", "posted_by")
+    if bank is not None:
         statements = statements.filter(bank_account=bank)
+    statements, sort = sorted_by(request, statements, STATEMENT_COLUMNS, "bank_account__no,-statement_date,-pk")
+    title = _("Bank Account Statements")
+    if wants_xlsx(request):
+        return xlsx_response("bank-account-statements", STATEMENT_COLUMNS, statements.iterator(), title)
     template = "banking/bank_rec/statement_list.html"
-    context = {"title": _("Bank Account Statements"), "page_obj": paginate(request, statements), "banks": banks,
-               "bank": bank}
+    context = {"title": title, "page_obj": paginate(request, statements), "sort": sort, "banks": banks, "bank": bank}
     return render(request, f"{template}#statement-list" if request.htmx else template, context)
 
 

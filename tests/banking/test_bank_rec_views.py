@@ -40,6 +40,33 @@ class ReconciliationListTests:
         assert "New" not in page.content.decode().split("actionbar")[1].split("</div>")[0]
         assert list(client.get(url("reconciliation-list"), {"bank_account": "NOPE"}).context["page_obj"]) == [rec]
 
+    def test_it_sorts_and_exports_to_xlsx(self, client, auditor, scenario30):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        rec = scenario30[0]
+        other = create_reconciliation(bank_account=rec.bank_account, statement_no="0", statement_date=D(2026, 2, 1),
+                                      statement_ending_balance=Decimal("5.00"))
+        client.force_login(auditor)
+
+        def order(sort):
+            return [r.pk for r in client.get(url("reconciliation-list"), {"sort": sort}).context["page_obj"]]
+
+        assert order("statement_no") == [other.pk, rec.pk]
+        assert order("-statement_no") == [rec.pk, other.pk]
+        assert order("statement_ending_balance") == [other.pk, rec.pk]
+        assert order("line_count") == [other.pk, rec.pk]
+        # The bank filter keeps the sort, and the sort the filter.
+        page = client.get(url("reconciliation-list"), {"sort": "-statement_no", "bank_account": "NBANK"})
+        assert 'name="sort" value="-statement_no"' in page.content.decode()
+        response = client.get(url("reconciliation-list"), {"format": "xlsx", "sort": "-statement_no"})
+        rows = list(load_workbook(BytesIO(response.content)).active.values)
+        assert rows[0] == ("Bank Account No.", "Statement No.", "Statement Date", "Balance Last Statement",
+                           "Statement Ending Balance", "Lines", "Total Balance")
+        assert [row[1] for row in rows[1:]] == [rec.statement_no, "0"]
+        assert rows[1][6] == Decimal("10680.00") and rows[2][6] == rows[2][3]  # no lines: the balance last statement
+
     def test_htmx_gets_the_list_partial(self, client, accountant, scenario30):
         client.force_login(accountant)
         response = client.get(url("reconciliation-list"), **HX)
@@ -518,6 +545,22 @@ class StatementViewTests:
         assert client.get(url("statement-list"), **HX).content.decode().lstrip().startswith('<section id="statement-list"')
         card = client.get(url("statement", statement.pk)).content.decode()
         assert f"{receipt.pk}</span>" in card and "10,680.00" in card
+
+    def test_the_posted_statements_sort_and_export_to_xlsx(self, client, auditor, accountant, scenario30):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        rec = scenario30[0]
+        match_automatically(reconciliation=rec, tolerance_days=3)
+        client.force_login(accountant)
+        client.post(url("post", rec.pk))
+        client.force_login(auditor)
+        assert len(client.get(url("statement-list"), {"sort": "-posted_at"}).context["page_obj"]) == 1
+        response = client.get(url("statement-list"), {"format": "xlsx"})
+        rows = list(load_workbook(BytesIO(response.content)).active.values)
+        assert rows[0][:2] == ("Bank Account No.", "Statement No.") and rows[1][1] == rec.statement_no
+        assert rows[1][4] == Decimal("10680.00") and rows[1][5] == accountant.username
 
     def test_the_empty_list_says_so(self, client, auditor, company):
         client.force_login(auditor)

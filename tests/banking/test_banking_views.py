@@ -78,3 +78,30 @@ class JournalListTests:
             response = client.get(reverse("banking:journal-list"))
         journal = list(response.context["page_obj"])[0]
         assert journal.line_count == 7 and journal.unapplied == 7
+
+    def test_it_filters_by_bank_sorts_and_exports_to_xlsx(self, client, auditor, eur_bank):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        from banking.importing import import_statement
+
+        first = import_statement(bank_account=eur_bank, data=ING.read_bytes(), filename=ING.name).journal
+        second = BankAccReconciliation.objects.create(bank_account=eur_bank, statement_type="payment_application",
+                                                      statement_no="99")
+        client.force_login(auditor)
+
+        def order(**query):
+            return [j.pk for j in client.get(reverse("banking:journal-list"), query).context["page_obj"]]
+
+        assert order() == [second.pk, first.pk]  # newest first
+        assert order(sort="-line_count") == [first.pk, second.pk]
+        assert order(sort="statement_no") == [first.pk, second.pk]
+        assert order(bank_account=eur_bank.no, sort="line_count") == [second.pk, first.pk]
+        assert order(bank_account="NBANK") == []
+        assert "This bank account has no payment reconciliation journals." in client.get(
+            reverse("banking:journal-list"), {"bank_account": "NBANK"}).content.decode()
+        response = client.get(reverse("banking:journal-list"), {"format": "xlsx", "sort": "-line_count"})
+        rows = list(load_workbook(BytesIO(response.content)).active.values)
+        assert rows[0][:6] == ("Bank Account", "Statement No.", "Statement Date", "File", "Lines", "Unapplied lines")
+        assert [(row[0], row[4], row[5]) for row in rows[1:]] == [(eur_bank.no, 7, 7), (eur_bank.no, 0, 0)]
