@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from banking.forms import ImportStatementForm
 from banking.importing import StatementImportError, import_statement
 from banking.journal_lines import COLUMNS, LineFilterForm, confidence_counts, journal_lines, kept_query
+from banking.suggestions import line_suggestions
 from banking.models import BankAccReconciliation, MatchConfidence, StatementType
 from receivables.aggregates import MoneySum
 from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
@@ -191,11 +192,23 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     from receivables.posting.parties import KINDS
 
     journal, line = _journal_and_line(pk, line_id)
-    account_type = request.GET.get("account_type") or line.account_type or "customer"
+    suggestions = line_suggestions(line)
+    picked = next((s for s in suggestions if str(s.rank) == request.GET.get("suggest")), None)
+    # The account shown: the one asked for, a suggestion picked, the line's, or the best suggestion's.
+    fallback = picked or (suggestions[0] if suggestions and not line.account_no else None)
+    account_type = request.GET.get("account_type") or (picked and picked.account_type) or line.account_type or (
+        fallback and fallback.account_type) or "customer"
     if account_type not in KINDS:
         account_type = "customer"
     kind = KINDS[account_type]
-    account_no = request.GET.get("account_no", line.account_no if line.account_type == account_type else "")
+    if picked is not None and "account_no" not in request.GET:
+        account_no = picked.account_no
+    elif line.account_type == account_type and line.account_no:
+        account_no = request.GET.get("account_no", line.account_no)
+    else:
+        account_no = request.GET.get("account_no", fallback.account_no if fallback and fallback.account_type == account_type
+                                     else "")
+    preselected = set(picked.entry_nos) if picked is not None and picked.account_no == account_no else set()
     entries = []
     if account_no:
         entries = list(kind.entry_model.objects.filter(**{f"{kind.party_field}__no": account_no}, open=True)
@@ -218,13 +231,29 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
                 error = problem.message
             else:
                 return _back_to_journal(request, journal)
+    suggested = {}  # entry -> the best suggestion naming it, for the Match column
+    for suggestion in suggestions:
+        if suggestion.account_type == account_type and suggestion.account_no == account_no:
+            for entry_no in suggestion.entry_nos:
+                suggested.setdefault(entry_no, suggestion)
     for entry in entries:
         entry.applicable, entry.discount = applicable_amount(entry, line.transaction_date)
         entry.application = applied.get(entry.pk)
+        if request.method == "POST":  # shown again with an error: as the user left it
+            entry.selected = bool(request.POST.get(f"select_{entry.pk}"))
+            entry.typed = request.POST.get(f"amount_{entry.pk}", "")
+        else:
+            entry.selected = entry.pk in preselected if preselected else entry.application is not None
+            entry.typed = entry.application.applied_amount if entry.application and not preselected else ""
+        entry.suggestion = suggested.get(entry.pk)
+    entries.sort(key=lambda entry: (entry.suggestion is None, entry.suggestion.rank if entry.suggestion else 0))
+    applied_total = sum((a.applied_amount for a in applied.values()), Decimal(0))
     return render(request, "banking/apply_manually.html", {
         "title": _("Payment Application"), "journal": journal, "line": line, "entries": entries,
-        "account_type": account_type, "account_no": account_no, "error": error, "back": _back(request),
-        "journal_url": _journal_url(request, journal),
+        "suggestions": suggestions, "picked": picked, "account_type": account_type, "account_no": account_no,
+        "error": error, "back": _back(request), "journal_url": _journal_url(request, journal),
+        "amount": abs(line.statement_amount), "applied_total": applied_total,
+        "difference": abs(line.statement_amount) - applied_total,
     })
 
 

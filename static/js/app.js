@@ -9,6 +9,7 @@
  *  - Keyboard shortcuts: data-shortcut="post" (a name below) or data-shortcut="Ctrl+Alt+X"
  *    (any spec) on a button, link or field. The key is shown in its title and announced through
  *    aria-keyshortcuts. Buttons and links are clicked (so data-confirm still asks), fields focused.
+ *  - Payment Application: the applied amount and the difference follow the ticked entries.
  *  - New content from htmx (htmx:load, also after history restore) gets the grid, lookups
  *    and shortcut hints set up again.
  */
@@ -200,11 +201,52 @@
     });
   }
 
+  // ------------------------------------------------------------------ payment application totals
+  // <form data-payment-application data-amount="980.00">: each ticked row's typed amount (or, left
+  // blank, its placeholder: what paying the entry in full takes) adds up into [data-field=applied],
+  // and the statement amount less that into [data-field=difference], as the user ticks and types.
+  // The server computes the same when the form is posted; this only shows it sooner. In cents.
+  function cents(text) {
+    var cleaned = String(text || "").replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+    var value = parseFloat(cleaned);
+    return isNaN(value) ? 0 : Math.round(Math.abs(value) * 100);
+  }
+
+  function money(amountInCents) {
+    var format = new Intl.NumberFormat(root.lang || undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return format.format(amountInCents / 100);
+  }
+
+  function updateTotals(form) {
+    var applied = 0;
+    form.querySelectorAll('tbody input[type="checkbox"][name^="select_"]').forEach(function (box) {
+      if (!box.checked) return;
+      var amount = form.querySelector('input[name="amount_' + box.name.slice(7) + '"]');
+      if (amount) applied += cents(amount.value.trim() ? amount.value : amount.placeholder);
+    });
+    var total = cents(form.getAttribute("data-amount"));
+    var appliedField = form.querySelector('[data-field="applied"]');
+    var differenceField = form.querySelector('[data-field="difference"]');
+    if (appliedField) appliedField.textContent = money(applied);
+    if (differenceField) {
+      differenceField.textContent = money(total - applied);
+      differenceField.classList.toggle("neg", applied > total);
+    }
+  }
+
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = event.target.closest && event.target.closest("form[data-payment-application]");
+      if (form) updateTotals(form);
+    });
+  });
+
   // ------------------------------------------------------------------ set-up and htmx
   function enhance(scope) {
     scope = scope || document;
     if (window.ReceivablesGrid) window.ReceivablesGrid.init(scope);
     decorate(scope);
+    scope.querySelectorAll("form[data-payment-application]").forEach(updateTotals);
   }
 
   document.addEventListener("htmx:load", function (event) {

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine
-from receivables.models import BankAccount, CustLedgerEntry, GLEntry
+from receivables.models import BankAccount, CustLedgerEntry, Customer, GLEntry
 from tests.posting_helpers import post_invoice
 
 
@@ -174,3 +174,66 @@ class JournalLinesListTests:
         assert confidences[1] == "none"  # the fee: nothing to apply it to
         assert "payment lines out of 2 are applied." in text
         assert "Match confidence: " in text and "None 1" in text
+
+
+class PaymentApplicationWindowTests:
+    """Apply Manually shows what Apply Automatically considered: candidates ranked, with score and reasons."""
+
+    def test_the_candidates_are_shown_ranked_with_score_and_reasons(self, client, accountant, setup):
+        from banking.auto_apply import apply_automatically
+
+        invoice, journal, line, _fee = setup
+        other = post_invoice(Customer.objects.get(no="C10000"), "INV-1002", "980.00", date(2026, 1, 2))
+        BankAccReconciliationLine.objects.filter(pk=line.pk).update(transaction_text="Betaling Fjord Handel AS")
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        client.force_login(accountant)
+        page = client.get(reverse("banking:apply-manually", args=[journal.pk, line.pk]))
+        suggestions = page.context["suggestions"]
+        assert [s.rank for s in suggestions] == sorted(s.rank for s in suggestions)
+        assert {tuple(s.entry_nos) for s in suggestions} >= {(other.pk,)}
+        best = suggestions[0]
+        assert best.account_no == "C10000" and best.name == "Fjord Handel AS" and best.score > 0
+        body = page.content.decode()
+        assert "Suggested by Apply Automatically" in body and 'data-reason="name_exact"' in body
+        # Entries of the account come first when suggested, with their confidence and score.
+        assert page.context["entries"][0].suggestion is best
+
+    def test_use_ticks_the_suggestion_s_entries(self, client, accountant, setup):
+        from banking.auto_apply import apply_automatically
+
+        invoice, journal, line, _fee = setup
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        client.force_login(accountant)
+        url = reverse("banking:apply-manually", args=[journal.pk, line.pk])
+        page = client.get(url + "?suggest=1&back=sort%3D-statement_amount")
+        assert page.context["picked"].rank == 1
+        ticked = [e.pk for e in page.context["entries"] if e.selected]
+        assert ticked == [invoice.pk]
+        # Applying what was ticked (blank amount: what the entry takes) goes back to the journal as it was.
+        response = client.post(url + "?suggest=1", {f"select_{invoice.pk}": "1", "back": "sort=-statement_amount"})
+        assert response.url.endswith("?sort=-statement_amount")
+        line.refresh_from_db()
+        assert line.match_confidence == "manual" and line.applied_amount == Decimal("980.00")
+
+    def test_the_totals_and_the_discount_are_shown(self, client, accountant, setup):
+        invoice, journal, line, _fee = setup
+        client.force_login(accountant)
+        url = reverse("banking:apply-manually", args=[journal.pk, line.pk]) + "?account_type=customer&account_no=C10000"
+        page = client.get(url)
+        assert page.context["suggestions"] == []  # nothing applied automatically yet
+        assert page.context["difference"] == Decimal("980.00")
+        assert 'data-payment-application data-amount="980.00"' in page.content.decode()
+        client.post(url, {f"select_{invoice.pk}": "1", "amount_" + str(invoice.pk): "500,00"})
+        page = client.get(url)
+        assert page.context["applied_total"] == Decimal("500.00") and page.context["difference"] == Decimal("480.00")
+        [entry] = page.context["entries"]
+        assert entry.selected and entry.typed == Decimal("500.00")
+
+    def test_a_wrong_amount_keeps_what_the_user_ticked_and_typed(self, client, accountant, setup):
+        invoice, journal, line, _fee = setup
+        client.force_login(accountant)
+        url = reverse("banking:apply-manually", args=[journal.pk, line.pk]) + "?account_type=customer&account_no=C10000"
+        page = client.post(url, {f"select_{invoice.pk}": "1", f"amount_{invoice.pk}": "12x"})
+        assert "&#x27;12x&#x27; is not an amount." in page.content.decode()
+        [entry] = page.context["entries"]
+        assert entry.selected and entry.typed == "12x"

@@ -81,7 +81,17 @@ def test_import_apply_fix_map_accept_post_and_reconcile(books, live_server, page
     second.get_by_role("link", name="Apply Manually").click()
     page.locator("input[name=account_no]").fill("C10010")
     page.get_by_role("button", name="Show open entries").click()
-    page.locator(f"input[name=select_{b.pk}]").check()
+    # The applied amount and the difference follow the ticks as they are made.
+    tick = page.locator(f"input[name=select_{b.pk}]")
+    tick.uncheck()
+    expect(page.locator("[data-field=difference]")).to_have_text("480.00")
+    tick.check()
+    expect(page.locator("[data-field=applied]")).to_have_text("480.00")
+    expect(page.locator("[data-field=difference]")).to_have_text("0.00")
+    page.locator(f"input[name=amount_{b.pk}]").fill("400")
+    expect(page.locator("[data-field=difference]")).to_have_text("80.00")
+    page.locator(f"input[name=amount_{b.pk}]").fill("")
+    shot(page, "payment-application")
     page.get_by_role("button", name="Apply", exact=True).click()
     expect(page.locator("tr[data-line='20000']")).to_contain_text("C10010")
 

@@ -1,0 +1,74 @@
+"""What Apply Automatically considered for a line, shown in the Payment Application window.
+
+The latest automatic decision keeps the line's candidates, best first, with their score, confidence
+and reasons. Here they are read back for the user to pick from: each candidate's entries that are
+still open, the party's name, and what paying them in full on the transaction date takes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from banking.applying import AUTOMATIC, applicable_amount
+from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
+from receivables.posting.parties import KINDS
+
+
+@dataclass
+class Suggestion:
+    rank: int  # 1 = the candidate Apply Automatically ranked first
+    account_type: str  # customer | vendor
+    account_no: str
+    name: str
+    score: int
+    confidence: str  # MatchConfidence value
+    reasons: list[dict]
+    entries: list = field(default_factory=list)  # the ledger entries still open, due-date order
+    applicable: Decimal = Decimal(0)  # paying them in full on the transaction date
+    chosen: bool = False  # what Apply Automatically applied the line to
+
+    @property
+    def confidence_label(self) -> str:
+        return MatchConfidence(self.confidence).label if self.confidence in MatchConfidence.values else self.confidence
+
+    @property
+    def entry_nos(self) -> list[int]:
+        return [entry.pk for entry in self.entries]
+
+
+def line_suggestions(line: BankAccReconciliationLine) -> list[Suggestion]:
+    """The candidates of the line's latest automatic decision whose entries are (partly) still open.
+
+    A few queries whatever the number of candidates: the decision, then per kind of party its open entries.
+    """
+    decision = (MatchDecision.objects.filter(line=line, source=AUTOMATIC).order_by("-pk")
+                .only("candidates", "account_type", "account_no", "applications").first())
+    if decision is None:
+        return []
+    candidates = [c for c in decision.candidates if c.get("kind") in KINDS and c.get("entry_nos")]
+    wanted: dict[str, set[int]] = {}
+    for candidate in candidates:
+        wanted.setdefault(candidate["kind"], set()).update(candidate["entry_nos"])
+    open_entries = {}
+    for kind_name, entry_nos in wanted.items():
+        kind = KINDS[kind_name]
+        for entry in kind.entry_model.objects.filter(pk__in=entry_nos, open=True).select_related(kind.party_field):
+            open_entries[(kind_name, entry.pk)] = entry
+    chosen_entries = {application["entry_no"] for application in decision.applications}
+    suggestions = []
+    for rank, candidate in enumerate(candidates, start=1):
+        kind_name = candidate["kind"]
+        entries = [open_entries[(kind_name, no)] for no in candidate["entry_nos"] if (kind_name, no) in open_entries]
+        if not entries:
+            continue
+        entries.sort(key=lambda entry: (entry.due_date or entry.posting_date, entry.pk))
+        kind = KINDS[kind_name]
+        suggestions.append(Suggestion(
+            rank=rank, account_type=kind_name, account_no=candidate["party_no"], name=kind.party_of(entries[0]).name,
+            score=candidate.get("score", 0), confidence=candidate.get("confidence", ""),
+            reasons=candidate.get("reasons", []), entries=entries,
+            applicable=sum((applicable_amount(entry, line.transaction_date)[0] for entry in entries), Decimal(0)),
+            chosen=(decision.account_type == kind_name and decision.account_no == candidate["party_no"]
+                    and set(candidate["entry_nos"]) == chosen_entries),
+        ))
+    return suggestions
