@@ -21,7 +21,7 @@ REVIEW_ORDER = [
     MatchConfidence.HIGH_TEXT_MAPPING, MatchConfidence.MANUAL, MatchConfidence.ACCEPTED,
 ]
 TO_REVIEW = "to_review"  # none, low and medium: what Apply Automatically was not sure of
-KEPT_PARAMETERS = ("confidence", "difference", "sort", "page")
+KEPT_PARAMETERS = ("confidence", "difference", "sort", "page", "line")
 
 COLUMNS = [
     Column("line_no", _("Line No."), sort="line_no", num=True),
@@ -34,6 +34,7 @@ COLUMNS = [
     Column("transaction_id", _("Transaction ID")),
     Column("statement_amount", _("Statement Amount"), sort="statement_amount", num=True),
     Column("applied_amount", _("Applied Amount"), sort="applied_amount", num=True),
+    Column("applied_entries", _("Applied Entries"), sort="applied_entries", num=True),
     Column("difference", _("Difference"), sort="line_difference", num=True),
     Column("account_type", _("Account Type"), sort="account_type"),
     Column("account_no", _("Account No."), sort="account_no"),
@@ -65,6 +66,7 @@ def confidence_counts(journal: BankAccReconciliation) -> dict[str, int]:
 
 def journal_lines(journal: BankAccReconciliation, cleaned: dict) -> QuerySet[BankAccReconciliationLine]:
     lines = journal.lines.annotate(
+        applied_entries=Count("applications"),
         line_difference=F("statement_amount") - F("applied_amount"),
         confidence_order=Case(*(When(match_confidence=value, then=Value(position))
                                 for position, value in enumerate(REVIEW_ORDER)), default=Value(len(REVIEW_ORDER))),

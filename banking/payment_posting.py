@@ -16,7 +16,7 @@ from banking.applying import record_outcome
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, MatchDecision
 from receivables.bulk import update_rows
 from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
-from receivables.posting import PostingError, PostingResult, post
+from receivables.posting import PostingError, PostingResult, post, validate_lines
 from receivables.posting.parties import KINDS
 
 NOTHING_TO_POST = _("There is nothing to post.")
@@ -25,6 +25,11 @@ NOT_APPLIED = _("The line with transaction date %(date)s and transaction text '%
 NOT_FULLY_APPLIED = _("One or more payments are not fully applied. The sum of applied amounts is %(applied)s. It must "
                       "be %(total)s.")
 ALREADY_POSTED = _("Payment reconciliation journal %(no)s is already posted.")
+HAS_DIFFERENCE = _("The line with transaction date %(date)s and transaction text '%(text)s' has a difference of "
+                   "%(difference)s: apply it in full or transfer the difference to an account.")
+ENTRY_GONE = _("Ledger entry %(entry)s (%(document)s), applied by this line, is no longer open.")
+ENTRY_SHORT = _("Ledger entry %(entry)s (%(document)s) has %(remaining)s left, less than the %(applied)s this line "
+                "applies to it.")
 
 
 def lines_to_post(journal: BankAccReconciliation, *, accepted_only: bool = False):
@@ -45,6 +50,58 @@ def check_lines(lines: list[BankAccReconciliationLine]) -> None:
     total = sum((line.statement_amount for line in lines), Decimal(0))
     if applied != total:
         raise PostingError(NOT_FULLY_APPLIED % {"applied": f"{applied:,.2f}", "total": f"{total:,.2f}"})
+
+
+def test_report(*, journal: BankAccReconciliation, user=None, accepted_only: bool = False) -> list[PostingError]:
+    """Payment Reconciliation Journal - Test: every reason the journal cannot be posted, at once; nothing is written.
+
+    Posting stops at the first of these; here the accountant sees them all: lines not applied or applied
+    only in part, applied entries that another posting has closed or reduced since, and what the posting
+    engine's own checks find in the journal lines the posting would make (accounts, dates, blocked parties).
+    """
+    journal = BankAccReconciliation.objects.select_related("bank_account__currency").get(pk=journal.pk)
+    if journal.status == BankAccReconciliation.Status.POSTED:
+        return [PostingError(ALREADY_POSTED % {"no": journal.statement_no})]
+    lines = lines_to_post(journal, accepted_only=accepted_only)
+    if not lines:
+        return [PostingError(NOTHING_TO_POST)]
+    problems: list[PostingError] = []
+    entries = _applied_entries(lines)
+    for line in lines:
+        where = {"date": line.transaction_date, "text": line.transaction_text[:60]}
+        if not line.account_no:
+            problems.append(PostingError(NOT_APPLIED % where, line_no=line.line_no, field="account_no"))
+            continue
+        if line.difference:
+            problems.append(PostingError(HAS_DIFFERENCE % {**where, "difference": f"{line.difference:,.2f}"},
+                                         line_no=line.line_no, field="applied_amount"))
+        for application in line.applications.all():
+            entry = entries.get((line.account_type, application.applies_to_entry_no))
+            names = {"entry": application.applies_to_entry_no, "document": application.document_no or "—"}
+            if entry is None or not entry.open:
+                problems.append(PostingError(ENTRY_GONE % names, line_no=line.line_no))
+            elif abs(entry.remaining_amount) < application.applied_amount:
+                problems.append(PostingError(ENTRY_SHORT % {
+                    **names, "remaining": f"{abs(entry.remaining_amount):,.2f}",
+                    "applied": f"{application.applied_amount:,.2f}"}, line_no=line.line_no))
+    applied = [line for line in lines if line.account_no]
+    if applied:
+        problems += validate_lines([_journal_line(journal, line) for line in applied], user=user)
+    return problems
+
+
+def _applied_entries(lines: list[BankAccReconciliationLine]) -> dict[tuple[str, int], object]:
+    """The ledger entries the lines apply, as they are now: one query per kind of party."""
+    wanted: dict[str, set[int]] = {}
+    for line in lines:
+        for application in line.applications.all():
+            wanted.setdefault(line.account_type, set()).add(application.applies_to_entry_no)
+    return {
+        (account_type, entry.pk): entry
+        for account_type, entry_nos in wanted.items() if account_type in KINDS
+        for entry in KINDS[account_type].entry_model.objects.filter(pk__in=entry_nos).only("pk", "open",
+                                                                                            "remaining_amount")
+    }
 
 
 def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile: bool = False,

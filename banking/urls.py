@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views.import_bank_statement, name="import-statement"),
     path("auto-application-rate/", views_reports.match_report, name="match-report"),
     path("<int:pk>/action/", views.journal_action, name="journal-action"),
+    path("<int:pk>/test-report/", views.test_report, name="test-report"),
     path("<int:pk>/lines/<int:line_id>/apply/", views.apply_manually, name="apply-manually"),
     path("<int:pk>/lines/<int:line_id>/<str:action>/", views.line_account, name="line-account"),
 ]

@@ -74,19 +74,50 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     if wants_xlsx(request):
         name = f"payment-reconciliation-{reconciliation.bank_account.no}-{reconciliation.statement_no}"
         return xlsx_response(name, COLUMNS, lines.iterator(chunk_size=2000), _("Payment Reconciliation Journal"))
+    current = _current_line(request, reconciliation)
+    can_edit = (request.user.has_perm("banking.change_bankaccreconciliationline")
+                and reconciliation.status == BankAccReconciliation.Status.OPEN)
+    if request.htmx and request.htmx.target == "line-factbox":
+        return render(request, "banking/journal.html#line-factbox",
+                      {"journal": reconciliation, "current": current, "can_edit": can_edit})
     totals = reconciliation.lines.aggregate(total=MoneySum("statement_amount"), applied=MoneySum("applied_amount"))
     total = totals["total"] or Decimal(0)
     return render(request, "banking/journal.html", {
+        "current": current,
         "title": _("Payment Reconciliation Journal"), "journal": reconciliation, "form": form, "sort": sort,
         "page_obj": paginate(request, lines.prefetch_related("decisions"), 100),
         "filtered": bool(cleaned.get("confidence") or cleaned.get("difference")), "kept_query": kept_query(request.GET),
         "total": total, "applied": totals["applied"] or Decimal(0),
         "expected_ending": reconciliation.balance_last_statement + total,
         "confidence": MatchConfidence, "can_import": request.user.has_perm("banking.import_statement"),
-        "can_edit": request.user.has_perm("banking.change_bankaccreconciliationline")
-        and reconciliation.status == BankAccReconciliation.Status.OPEN,
+        "can_edit": can_edit,
         "can_post": request.user.has_perm("banking.post_payment_journal"),
     })
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def test_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Payment Reconciliation Journal - Test: every problem that would stop Post Payments, at once."""
+    from banking.payment_posting import test_report as find_problems
+
+    reconciliation = get_object_or_404(BankAccReconciliation.objects.select_related("bank_account"), pk=pk)
+    accepted_only = request.GET.get("lines") == "accepted"
+    return render(request, "banking/test_report.html", {
+        "title": _("Payment Reconciliation Journal - Test"), "journal": reconciliation, "accepted_only": accepted_only,
+        "problems": find_problems(journal=reconciliation, user=request.user, accepted_only=accepted_only),
+        "journal_url": _journal_url(request, reconciliation), "back": _back(request),
+    })
+
+
+def _current_line(request: HttpRequest, journal: BankAccReconciliation) -> dict | None:
+    """The line picked in the list (?line=), for the fact box: its applied entries and the candidates."""
+    line_id = request.GET.get("line", "")
+    line = journal.lines.filter(pk=line_id).first() if line_id.isdigit() else None
+    if line is None:
+        return None
+    return {"line": line, "applications": list(line.applications.order_by("pk")),
+            "suggestions": line_suggestions(line)[:3]}
 
 
 def _back(request: HttpRequest) -> str:

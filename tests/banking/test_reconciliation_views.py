@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine
 from receivables.models import BankAccount, CustLedgerEntry, Customer, GLEntry
-from tests.posting_helpers import post_invoice
+from tests.posting_helpers import post_invoice, post_payment
 
 
 @pytest.fixture
@@ -237,3 +237,63 @@ class PaymentApplicationWindowTests:
         assert "&#x27;12x&#x27; is not an amount." in page.content.decode()
         [entry] = page.context["entries"]
         assert entry.selected and entry.typed == "12x"
+
+
+class TestReportTests:
+    """Payment Reconciliation Journal - Test: every reason Post Payments would refuse, at once, nothing written."""
+
+    def test_it_lists_every_problem_at_once(self, client, accountant, setup):
+        from banking.applying import apply_manually
+
+        invoice, journal, line, fee = setup
+        client.force_login(accountant)
+        url = reverse("banking:test-report", args=[journal.pk])
+        problems = client.get(url).context["problems"]
+        assert [(p.line_no, "is not applied" in p.message) for p in problems] == [(10000, True), (20000, True)]
+        apply_manually(line=line, account_type="customer", entries=[(invoice.pk, Decimal("500.00"))])
+        problems = client.get(url).context["problems"]
+        assert any(p.line_no == 10000 and "has a difference of 480.00" in p.message for p in problems)
+        # Another posting closes the invoice meanwhile; the customer is blocked for payments.
+        post_payment(Customer.objects.get(no="C10000"), "PAY-9", "-1000.00", date(2026, 1, 5), applies_to_doc_no="INV-1001",
+                     applies_to_doc_type="invoice")
+        Customer.objects.filter(no="C10000").update(blocked="all")
+        messages = [p.message for p in client.get(url).context["problems"] if p.line_no == 10000]
+        assert any("is no longer open" in message for message in messages)
+        assert any("blocked" in message.lower() for message in messages)
+        assert journal.lines.get(pk=line.pk).posted is False and GLEntry.objects.filter(document_no="7").count() == 0
+
+    def test_a_journal_without_problems_says_so(self, client, accountant, setup):
+        from banking.applying import apply_manually, map_text_to_account
+
+        invoice, journal, line, fee = setup
+        apply_manually(line=line, account_type="customer", entries=[(invoice.pk, None)])
+        map_text_to_account(line=fee, mapping_text="GEBYR", account_type="gl_account", account_no="7770")
+        client.force_login(accountant)
+        page = client.get(reverse("banking:test-report", args=[journal.pk]))
+        assert page.context["problems"] == []
+        assert "No problems found: the payments can be posted." in page.content.decode()
+        accepted = client.get(reverse("banking:test-report", args=[journal.pk]) + "?lines=accepted")
+        assert [p.message for p in accepted.context["problems"]] == ["There is nothing to post."]
+
+
+class LineFactBoxTests:
+    def test_the_fact_box_follows_the_picked_line(self, client, accountant, setup, django_assert_max_num_queries):
+        from banking.auto_apply import apply_automatically
+
+        invoice, journal, line, _fee = setup
+        apply_automatically(journal=journal, today=date(2026, 1, 31))
+        client.force_login(accountant)
+        url = reverse("banking:journal", args=[journal.pk])
+        page = client.get(url, {"line": line.pk, "sort": "-statement_amount"})
+        body = page.content.decode()
+        assert 'id="line-factbox"' in body and "Line 10000" in body and 'data-suggestion="1"' in body
+        assert 'aria-current="true"' in body
+        assert [row.applied_entries for row in page.context["page_obj"]] == [1, 0]
+        # htmx asks for the fact box alone.
+        with django_assert_max_num_queries(12):  # a fixed number, whatever the line's candidates
+            fragment = client.get(url, {"line": line.pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="line-factbox")
+        text = fragment.content.decode()
+        assert text.lstrip().startswith('<section class="factbox__section" id="line-factbox"') and "<html" not in text
+        assert "INV-1001" in text and "Apply Manually" in text
+        # No line, or another journal's line: the hint.
+        assert "transaction text to see its applied entries and candidates here" in client.get(url, {"line": "999999"}).content.decode()
