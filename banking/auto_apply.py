@@ -147,26 +147,47 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
         return _apply(journal, today or timezone.localdate())
 
 
-def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
-    # Plain rows, not model instances: a large statement has 10,000 lines, and only these columns matter.
-    unposted = journal.lines.filter(posted=False)
-    to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
-                if row[1] not in KEPT]
+def _inputs(kept_lines) -> MatchInputs:
+    """Parties, open entries, mappings and hints; what the kept (manual, accepted) lines claim is taken off."""
     claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-    kept_applications = AppliedPaymentEntry.objects.filter(
-        line__in=unposted.filter(match_confidence__in=KEPT)).values_list(
+    kept_applications = AppliedPaymentEntry.objects.filter(line__in=kept_lines).values_list(
         "account_type", "applies_to_entry_no", "applied_amount", "applied_pmt_discount")
     for kind, entry_no, amount, discount in kept_applications:
         claimed[(kind, entry_no)] += amount + discount
     party_nos: dict[str, dict[int, str]] = {}
     parties = _parties(party_nos)
-    inputs = MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
-                         hints=_hints())
-    statement_lines = [
-        StatementLine(line_id=pk, date=on, amount=amount, text=text, party_name=name, party_iban=iban,
-                      party_account=account, creditor_reference=reference, end_to_end_id=end_to_end)
-        for pk, _confidence, on, amount, text, name, iban, account, reference, end_to_end in to_match
-    ]
+    return MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
+                       hints=_hints())
+
+
+def _statement_line(row: tuple) -> StatementLine:
+    pk, _confidence, on, amount, text, name, iban, account, reference, end_to_end = row
+    return StatementLine(line_id=pk, date=on, amount=amount, text=text, party_name=name, party_iban=iban,
+                         party_account=account, creditor_reference=reference, end_to_end_id=end_to_end)
+
+
+def line_candidates(*, line: BankAccReconciliationLine, today: date | None = None) -> list[dict]:
+    """Apply Automatically for one line, nothing stored: its candidates, as a decision keeps them.
+
+    For the Payment Application window of a line Apply Automatically has not decided yet. The other
+    lines' kept applications are taken off the entries, as a run would take them off.
+    """
+    journal = BankAccReconciliation.objects.select_related("bank_account__currency").get(pk=line.reconciliation_id)
+    with paused_garbage_collection():
+        kept = journal.lines.filter(posted=False, match_confidence__in=KEPT).exclude(pk=line.pk)
+        row = journal.lines.filter(pk=line.pk).values_list(*LINE_FIELDS).get()
+        [decision] = match_statement([_statement_line(row)], _inputs(kept), _settings(journal),
+                                     today=today or timezone.localdate())
+        return decision.as_dict()["candidates"]
+
+
+def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
+    # Plain rows, not model instances: a large statement has 10,000 lines, and only these columns matter.
+    unposted = journal.lines.filter(posted=False)
+    to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
+                if row[1] not in KEPT]
+    inputs = _inputs(unposted.filter(match_confidence__in=KEPT))
+    statement_lines = [_statement_line(row) for row in to_match]
     decisions = match_statement(statement_lines, inputs, _settings(journal), today=today)
     matched = unposted.exclude(match_confidence__in=KEPT)
     AppliedPaymentEntry.objects.filter(line__in=matched).delete()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from banking.applying import AUTOMATIC, applicable_amount
+from banking.auto_apply import line_candidates
 from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
 from receivables.posting.parties import KINDS
 
@@ -36,16 +37,22 @@ class Suggestion:
         return [entry.pk for entry in self.entries]
 
 
-def line_suggestions(line: BankAccReconciliationLine) -> list[Suggestion]:
+def line_suggestions(line: BankAccReconciliationLine, *, live: bool = False) -> list[Suggestion]:
     """The candidates of the line's latest automatic decision whose entries are (partly) still open.
 
+    With `live`, a line Apply Automatically has not decided yet is matched on its own (nothing is stored),
+    so the Payment Application window has suggestions for a line typed or imported since the last run.
     A few queries whatever the number of candidates: the decision, then per kind of party its open entries.
     """
     decision = (MatchDecision.objects.filter(line=line, source=AUTOMATIC).order_by("-pk")
                 .only("candidates", "account_type", "account_no", "applications").first())
-    if decision is None:
+    if decision is not None:
+        found = decision.candidates
+    elif live and not line.posted:
+        found = line_candidates(line=line)
+    else:
         return []
-    candidates = [c for c in decision.candidates if c.get("kind") in KINDS and c.get("entry_nos")]
+    candidates = [c for c in found if c.get("kind") in KINDS and c.get("entry_nos")]
     wanted: dict[str, set[int]] = {}
     for candidate in candidates:
         wanted.setdefault(candidate["kind"], set()).update(candidate["entry_nos"])
@@ -54,7 +61,7 @@ def line_suggestions(line: BankAccReconciliationLine) -> list[Suggestion]:
         kind = KINDS[kind_name]
         for entry in kind.entry_model.objects.filter(pk__in=entry_nos, open=True).select_related(kind.party_field):
             open_entries[(kind_name, entry.pk)] = entry
-    chosen_entries = {application["entry_no"] for application in decision.applications}
+    chosen_entries = {application["entry_no"] for application in decision.applications} if decision else set()
     suggestions = []
     for rank, candidate in enumerate(candidates, start=1):
         kind_name = candidate["kind"]
@@ -68,7 +75,7 @@ def line_suggestions(line: BankAccReconciliationLine) -> list[Suggestion]:
             score=candidate.get("score", 0), confidence=candidate.get("confidence", ""),
             reasons=candidate.get("reasons", []), entries=entries,
             applicable=sum((applicable_amount(entry, line.transaction_date)[0] for entry in entries), Decimal(0)),
-            chosen=(decision.account_type == kind_name and decision.account_no == candidate["party_no"]
-                    and set(candidate["entry_nos"]) == chosen_entries),
+            chosen=(decision is not None and decision.account_type == kind_name
+                    and decision.account_no == candidate["party_no"] and set(candidate["entry_nos"]) == chosen_entries),
         ))
     return suggestions

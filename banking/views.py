@@ -223,7 +223,7 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     from receivables.posting.parties import KINDS
 
     journal, line = _journal_and_line(pk, line_id)
-    suggestions = line_suggestions(line)
+    suggestions = line_suggestions(line, live=True)
     picked = next((s for s in suggestions if str(s.rank) == request.GET.get("suggest")), None)
     # The account shown: the one asked for, a suggestion picked, the line's, or the best suggestion's.
     fallback = picked or (suggestions[0] if suggestions and not line.account_no else None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine
+from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchDecision
 from receivables.models import BankAccount, CustLedgerEntry, Customer, GLEntry
 from tests.posting_helpers import post_invoice, post_payment
 
@@ -215,12 +215,21 @@ class PaymentApplicationWindowTests:
         line.refresh_from_db()
         assert line.match_confidence == "manual" and line.applied_amount == Decimal("980.00")
 
+    def test_a_line_not_applied_automatically_yet_is_matched_on_its_own(self, client, accountant, setup):
+        invoice, journal, line, fee = setup
+        client.force_login(accountant)
+        page = client.get(reverse("banking:apply-manually", args=[journal.pk, line.pk]))
+        [suggestion] = page.context["suggestions"]
+        assert suggestion.entry_nos == [invoice.pk] and suggestion.account_no == "C10000" and not suggestion.chosen
+        assert page.context["account_no"] == "C10000"  # the best suggestion's account is shown
+        assert not MatchDecision.objects.exists()  # nothing was stored
+        assert client.get(reverse("banking:apply-manually", args=[journal.pk, fee.pk])).context["suggestions"] == []
+
     def test_the_totals_and_the_discount_are_shown(self, client, accountant, setup):
         invoice, journal, line, _fee = setup
         client.force_login(accountant)
         url = reverse("banking:apply-manually", args=[journal.pk, line.pk]) + "?account_type=customer&account_no=C10000"
         page = client.get(url)
-        assert page.context["suggestions"] == []  # nothing applied automatically yet
         assert page.context["difference"] == Decimal("980.00")
         assert 'data-payment-application data-amount="980.00"' in page.content.decode()
         client.post(url, {f"select_{invoice.pk}": "1", "amount_" + str(invoice.pk): "500,00"})
