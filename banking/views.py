@@ -10,32 +10,20 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from banking.forms import ImportStatementForm
 from banking.importing import StatementImportError, import_statement
 from banking.journal_lines import COLUMNS, LineFilterForm, confidence_counts, journal_lines, kept_query
-from banking.suggestions import line_suggestions
+from banking.lists import PAYMENT_JOURNALS, bank_filter
 from banking.models import BankAccReconciliation, MatchConfidence, StatementType
+from banking.suggestions import line_suggestions
 from receivables.aggregates import MoneySum
-from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
-from receivables.models import BankAccount
+from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
 
 VIEW = "banking.view_bankaccreconciliation"
-
-
-JOURNAL_COLUMNS = [
-    Column("bank_account.no", gettext_lazy("Bank Account"), sort="bank_account__no"),
-    Column("statement_no", gettext_lazy("Statement No."), sort="statement_no"),
-    Column("statement_date", gettext_lazy("Statement Date"), sort="statement_date"),
-    Column("statement_import.filename", gettext_lazy("File")),
-    Column("line_count", gettext_lazy("Lines"), sort="line_count", num=True),
-    Column("unapplied", gettext_lazy("Unapplied lines"), sort="unapplied", num=True),
-    Column("get_status_display", gettext_lazy("Status"), sort="status"),
-    Column("created_at", gettext_lazy("Created at"), sort="created_at"),
-]
 
 
 @require_GET
@@ -46,14 +34,13 @@ def journal_list(request: HttpRequest) -> HttpResponse:
         .select_related("bank_account", "statement_import")
         .annotate(line_count=Count("lines"), unapplied=Count("lines", filter=Q(lines__account_no="")))
     )
-    banks = BankAccount.objects.order_by("no")
-    bank = banks.filter(no=request.GET["bank_account"]).first() if request.GET.get("bank_account") else None
+    banks, bank = bank_filter(request)
     if bank is not None:
         journals = journals.filter(bank_account=bank)
-    journals, sort = sorted_by(request, journals, JOURNAL_COLUMNS, "-created_at,-pk")
+    journals, sort = sorted_by(request, journals, PAYMENT_JOURNALS, "-created_at,-pk")
     title = _("Payment Reconciliation Journals")
     if wants_xlsx(request):
-        return xlsx_response("payment-reconciliation-journals", JOURNAL_COLUMNS, journals.iterator(), title)
+        return xlsx_response("payment-reconciliation-journals", PAYMENT_JOURNALS, journals.iterator(), title)
     template = "banking/journal_list.html"
     return render(request, f"{template}#journal-list" if request.htmx else template, {
         "title": title, "page_obj": paginate(request, journals), "sort": sort, "banks": banks, "bank": bank,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -34,6 +34,7 @@ from banking.forms_bank_rec import (
     TransferForm,
 )
 from banking.importing import StatementImportError
+from banking.lists import BANK_RECONCILIATIONS, BANK_STATEMENTS, bank_filter
 from banking.models import (
     BankAccountStatement,
     BankAccountStatementEntry,
@@ -43,7 +44,7 @@ from banking.models import (
     StatementType,
 )
 from receivables.aggregates import MoneySum
-from receivables.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
+from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
 from receivables.models import BankAccount
 
 VIEW = "banking.view_bankaccreconciliation"
@@ -88,17 +89,6 @@ def _posted_elsewhere(request: HttpRequest, rec: BankAccReconciliation) -> HttpR
 # ---------------------------------------------------------------------------- list and New
 
 
-RECONCILIATION_COLUMNS = [
-    Column("bank_account.no", gettext_lazy("Bank Account No."), sort="bank_account__no"),
-    Column("statement_no", gettext_lazy("Statement No."), sort="statement_no"),
-    Column("statement_date", gettext_lazy("Statement Date"), sort="statement_date"),
-    Column("balance_last_statement", gettext_lazy("Balance Last Statement"), sort="balance_last_statement", num=True),
-    Column("statement_ending_balance", gettext_lazy("Statement Ending Balance"), sort="statement_ending_balance", num=True),
-    Column("line_count", gettext_lazy("Lines"), sort="line_count", num=True),
-    Column("total_balance", gettext_lazy("Total Balance"), num=True),
-]
-
-
 def _with_total_balance(rows):
     """NAV's Total Balance: the balance last statement plus the lines (in Python: MoneySum is exact only as a sum)."""
     rows = list(rows)
@@ -107,22 +97,16 @@ def _with_total_balance(rows):
     return rows
 
 
-def _bank_filter(request: HttpRequest) -> tuple[QuerySet[BankAccount], BankAccount | None]:
-    banks = BankAccount.objects.order_by("no")
-    bank = banks.filter(no=request.GET["bank_account"]).first() if request.GET.get("bank_account") else None
-    return banks, bank
-
-
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def reconciliation_list(request: HttpRequest) -> HttpResponse:
-    banks, bank = _bank_filter(request)
+    banks, bank = bank_filter(request)
     rows = (worksheet.open_reconciliations(bank).select_related("bank_account")
             .annotate(line_count=Count("lines"), total=MoneySum("lines__statement_amount")))
-    rows, sort = sorted_by(request, rows, RECONCILIATION_COLUMNS, "bank_account__no,statement_no")
+    rows, sort = sorted_by(request, rows, BANK_RECONCILIATIONS, "bank_account__no,statement_no")
     title = _("Bank Account Reconciliations")
     if wants_xlsx(request):
-        return xlsx_response("bank-account-reconciliations", RECONCILIATION_COLUMNS, _with_total_balance(rows), title)
+        return xlsx_response("bank-account-reconciliations", BANK_RECONCILIATIONS, _with_total_balance(rows), title)
     page_obj = paginate(request, rows)
     _with_total_balance(page_obj)
     context = {
@@ -520,28 +504,17 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- posted statements
 
 
-STATEMENT_COLUMNS = [
-    Column("bank_account.no", gettext_lazy("Bank Account No."), sort="bank_account__no"),
-    Column("statement_no", gettext_lazy("Statement No."), sort="statement_no"),
-    Column("statement_date", gettext_lazy("Statement Date"), sort="statement_date"),
-    Column("balance_last_statement", gettext_lazy("Balance Last Statement"), sort="balance_last_statement", num=True),
-    Column("statement_ending_balance", gettext_lazy("Statement Ending Balance"), sort="statement_ending_balance", num=True),
-    Column("posted_by", gettext_lazy("Posted by")),
-    Column("posted_at", gettext_lazy("Posted at"), sort="posted_at"),
-]
-
-
 @require_GET
 @permission_required(VIEW_POSTED, raise_exception=True)
 def statement_list(request: HttpRequest) -> HttpResponse:
-    banks, bank = _bank_filter(request)
+    banks, bank = bank_filter(request)
     statements = BankAccountStatement.objects.select_related("bank_account", "posted_by")
     if bank is not None:
         statements = statements.filter(bank_account=bank)
-    statements, sort = sorted_by(request, statements, STATEMENT_COLUMNS, "bank_account__no,-statement_date,-pk")
+    statements, sort = sorted_by(request, statements, BANK_STATEMENTS, "bank_account__no,-statement_date,-pk")
     title = _("Bank Account Statements")
     if wants_xlsx(request):
-        return xlsx_response("bank-account-statements", STATEMENT_COLUMNS, statements.iterator(), title)
+        return xlsx_response("bank-account-statements", BANK_STATEMENTS, statements.iterator(), title)
     template = "banking/bank_rec/statement_list.html"
     context = {"title": title, "page_obj": paginate(request, statements), "sort": sort, "banks": banks, "bank": bank}
     return render(request, f"{template}#statement-list" if request.htmx else template, context)

@@ -103,5 +103,5 @@ class JournalListTests:
             reverse("banking:journal-list"), {"bank_account": "NBANK"}).content.decode()
         response = client.get(reverse("banking:journal-list"), {"format": "xlsx", "sort": "-line_count"})
         rows = list(load_workbook(BytesIO(response.content)).active.values)
-        assert rows[0][:6] == ("Bank Account", "Statement No.", "Statement Date", "File", "Lines", "Unapplied lines")
+        assert rows[0][:6] == ("Bank Account No.", "Statement No.", "Statement Date", "File", "Lines", "Unapplied lines")
         assert [(row[0], row[4], row[5]) for row in rows[1:]] == [(eur_bank.no, 7, 7), (eur_bank.no, 0, 0)]
