@@ -15,7 +15,7 @@ from banking.models import (
     MatchDecision,
     TextToAccountMapping,
 )
-from receivables.models import AccountType
+from receivables.models import AccountType, BankAccountLedgerEntry, StatementStatus
 from receivables.posting.parties import KINDS
 
 ONE_ACCOUNT_ONLY = _("A payment can be split over entries of one account only.")
@@ -34,9 +34,15 @@ class ApplicationError(Exception):
         super().__init__(self.message)
 
 
+def open_bank_entries(line: BankAccReconciliationLine):
+    """The open entries of the line's bank account that no bank account reconciliation has matched (spec 6.4)."""
+    return BankAccountLedgerEntry.objects.filter(bank_account_id=line.bank_account_id, open=True,
+                                                 statement_status=StatementStatus.OPEN)
+
+
 def applicable_amount(entry, on) -> tuple[Decimal, Decimal]:
     """What paying the entry in full takes on a date, and the discount that comes with it (spec 6.4)."""
-    if entry.pmt_discount_date and on <= (entry.pmt_disc_tolerance_date or entry.pmt_discount_date):
+    if getattr(entry, "pmt_discount_date", None) and on <= (entry.pmt_disc_tolerance_date or entry.pmt_discount_date):
         return entry.remaining_amount - entry.remaining_pmt_disc_possible, entry.remaining_pmt_disc_possible
     return entry.remaining_amount, Decimal(0)
 
@@ -71,12 +77,20 @@ def _record(line: BankAccReconciliationLine, *, user, outcome: str) -> None:
 @transaction.atomic
 def apply_manually(*, line: BankAccReconciliationLine, account_type: str, entries: Sequence[tuple[int, Decimal | None]],
                    user=None) -> BankAccReconciliationLine:
-    """Apply a line to open entries of ONE customer or vendor. An amount of None takes what is still unapplied,
-    up to the entry's applicable amount (remaining, less the discount when paid in time)."""
-    kind = KINDS[account_type]
-    rows = {e.pk: e for e in kind.entry_model.objects.select_related(kind.party_field).filter(
-        pk__in=[entry_no for entry_no, _amount in entries])}
-    parties = {kind.party_id_of(e) for e in rows.values()}
+    """Apply a line to open entries of ONE customer or vendor, or to open entries of the statement's own bank
+    account (payments posted before). An amount of None takes what is still unapplied, up to the entry's
+    applicable amount (remaining, less the discount when paid in time)."""
+    wanted_nos = [entry_no for entry_no, _amount in entries]
+    if account_type == AccountType.BANK_ACCOUNT:
+        rows = {e.pk: e for e in open_bank_entries(line).filter(pk__in=wanted_nos).select_related("bank_account")}
+
+        def party_of(entry):
+            return entry.bank_account
+    else:
+        kind = KINDS[account_type]
+        rows = {e.pk: e for e in kind.entry_model.objects.select_related(kind.party_field).filter(pk__in=wanted_nos)}
+        party_of = kind.party_of
+    parties = {party_of(e).pk for e in rows.values()}
     if len(parties) > 1:
         raise ApplicationError(ONE_ACCOUNT_ONLY)
     signs = {e.remaining_amount > 0 for e in rows.values()}
@@ -100,11 +114,11 @@ def apply_manually(*, line: BankAccReconciliationLine, account_type: str, entrie
         if amount > left:
             raise ApplicationError(TOO_MUCH % {"applied": applied_total + amount, "amount": line.statement_amount})
         AppliedPaymentEntry.objects.create(
-            line=line, account_type=account_type, account_no=kind.party_of(entry).no, applies_to_entry_no=entry.pk,
+            line=line, account_type=account_type, account_no=party_of(entry).no, applies_to_entry_no=entry.pk,
             applied_amount=amount, applied_pmt_discount=abs(discount) if takes_discount else Decimal(0),
             match_confidence=MatchConfidence.MANUAL, document_no=entry.document_no,
         )
-        party_no = kind.party_of(entry).no
+        party_no = party_of(entry).no
         left -= amount
         applied_total += amount
     sign = 1 if line.statement_amount > 0 else -1

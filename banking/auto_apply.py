@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from banking.matching import (
+    BANK_ACCOUNT,
     LearnedHint,
     MatchInputs,
     MatchSettings,
@@ -39,9 +40,19 @@ from banking.models import (
 )
 from receivables.bulk import insert_rows, read_values, update_values
 from receivables.collector import paused_garbage_collection
-from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
+from receivables.models import (
+    BankAccountLedgerEntry,
+    CompanySetup,
+    CustLedgerEntry,
+    Customer,
+    StatementStatus,
+    Vendor,
+    VendorLedgerEntry,
+)
 
 KEPT = {MatchConfidence.MANUAL, MatchConfidence.ACCEPTED}
+BANK_ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_no", "posting_date",
+                     "remaining_amount", "currency_code"]
 ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_no", "payment_reference",
                 "posting_date", "due_date", "remaining_amount", "remaining_pmt_disc_possible", "pmt_discount_date",
                 "pmt_disc_tolerance_date", "currency_code"]
@@ -70,6 +81,24 @@ def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, 
             entries.append(OpenEntry(  # positionally, in field order: 100,000 of these are built
                 entry_no, kind, party_no, doc_type or "", doc_no, ext, ref, posting, due, remaining, disc, disc_date,
                 tol, cur))
+    return entries
+
+
+def _open_bank_entries(bank, claimed: dict[tuple[str, int], Decimal]) -> list[OpenEntry]:
+    """The bank's own open entries not matched in a bank account reconciliation (spec 6.4): a payment
+    posted before (a cash receipt, a registered cheque) that the statement now shows is applied to its
+    bank entry, not posted a second time."""
+    entries = []
+    rows = BankAccountLedgerEntry.objects.filter(
+        bank_account=bank, open=True, statement_status=StatementStatus.OPEN).values_list(*BANK_ENTRY_FIELDS)
+    for entry_no, doc_type, doc_no, ext, posting, remaining, cur in read_values(rows):
+        taken = claimed.get((BANK_ACCOUNT, entry_no), Decimal(0))
+        if taken:
+            remaining = remaining - taken if remaining > 0 else remaining + taken
+            if remaining == 0:
+                continue
+        entries.append(OpenEntry(entry_no, BANK_ACCOUNT, bank.no, doc_type or "", doc_no, ext, "", posting, None,
+                                 remaining, Decimal(0), None, None, cur))
     return entries
 
 
@@ -147,7 +176,7 @@ def apply_automatically(*, journal: BankAccReconciliation, user=None, today: dat
         return _apply(journal, today or timezone.localdate())
 
 
-def _inputs(kept_lines) -> MatchInputs:
+def _inputs(journal: BankAccReconciliation, kept_lines) -> MatchInputs:
     """Parties, open entries, mappings and hints; what the kept (manual, accepted) lines claim is taken off."""
     claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     kept_applications = AppliedPaymentEntry.objects.filter(line__in=kept_lines).values_list(
@@ -156,8 +185,8 @@ def _inputs(kept_lines) -> MatchInputs:
         claimed[(kind, entry_no)] += amount + discount
     party_nos: dict[str, dict[int, str]] = {}
     parties = _parties(party_nos)
-    return MatchInputs(entries=_open_entries(claimed, party_nos), parties=parties, mappings=_mappings(),
-                       hints=_hints())
+    entries = _open_entries(claimed, party_nos) + _open_bank_entries(journal.bank_account, claimed)
+    return MatchInputs(entries=entries, parties=parties, mappings=_mappings(), hints=_hints())
 
 
 def _statement_line(row: tuple) -> StatementLine:
@@ -176,7 +205,7 @@ def line_candidates(*, line: BankAccReconciliationLine, today: date | None = Non
     with paused_garbage_collection():
         kept = journal.lines.filter(posted=False, match_confidence__in=KEPT).exclude(pk=line.pk)
         row = journal.lines.filter(pk=line.pk).values_list(*LINE_FIELDS).get()
-        [decision] = match_statement([_statement_line(row)], _inputs(kept), _settings(journal),
+        [decision] = match_statement([_statement_line(row)], _inputs(journal, kept), _settings(journal),
                                      today=today or timezone.localdate())
         return decision.as_dict()["candidates"]
 
@@ -186,7 +215,7 @@ def _apply(journal: BankAccReconciliation, today: date) -> AutoApplyResult:
     unposted = journal.lines.filter(posted=False)
     to_match = [row for row in read_values(unposted.order_by("line_no").values_list(*LINE_FIELDS))
                 if row[1] not in KEPT]
-    inputs = _inputs(unposted.filter(match_confidence__in=KEPT))
+    inputs = _inputs(journal, unposted.filter(match_confidence__in=KEPT))
     statement_lines = [_statement_line(row) for row in to_match]
     decisions = match_statement(statement_lines, inputs, _settings(journal), today=today)
     matched = unposted.exclude(match_confidence__in=KEPT)

@@ -3,7 +3,9 @@
 Each statement line becomes one general journal line: the applied account, the statement amount,
 balanced by the bank account, posted on the transaction date with the statement no. as document no.
 Applied customer/vendor entries are marked with an applies-to ID for their line, so the engine
-applies them exactly as a cash receipt would (discount and tolerance included). All or nothing.
+applies them exactly as a cash receipt would (discount and tolerance included). A line applied to the
+bank's own open entries (a payment posted before) posts nothing: reconciling closes those entries.
+All or nothing.
 """
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ NOT_FULLY_APPLIED = _("One or more payments are not fully applied. The sum of ap
 ALREADY_POSTED = _("Payment reconciliation journal %(no)s is already posted.")
 HAS_DIFFERENCE = _("The line with transaction date %(date)s and transaction text '%(text)s' has a difference of "
                    "%(difference)s: apply it in full or transfer the difference to an account.")
+BANK_ENTRY_GONE = _("Bank account ledger entry %(entry)s, applied by this line, is no longer open.")
+EXCESS_ON_BANK_ENTRY = _("You must apply the excessive amount of %(amount)s to bank account ledger entry %(entry)s "
+                         "manually.")
 ENTRY_GONE = _("Ledger entry %(entry)s (%(document)s), applied by this line, is no longer open.")
 ENTRY_SHORT = _("Ledger entry %(entry)s (%(document)s) has %(remaining)s left, less than the %(applied)s this line "
                 "applies to it.")
@@ -84,9 +89,9 @@ def test_report(*, journal: BankAccReconciliation, user=None, accepted_only: boo
                 problems.append(PostingError(ENTRY_SHORT % {
                     **names, "remaining": f"{abs(entry.remaining_amount):,.2f}",
                     "applied": f"{application.applied_amount:,.2f}"}, line_no=line.line_no))
-    applied = [line for line in lines if line.account_no]
-    if applied:
-        problems += validate_lines([_journal_line(journal, line) for line in applied], user=user)
+    posted = [line for line in lines if line.account_no and not _applies_bank_entries(line)]
+    if posted:
+        problems += validate_lines([_journal_line(journal, line) for line in posted], user=user)
     return problems
 
 
@@ -96,11 +101,11 @@ def _applied_entries(lines: list[BankAccReconciliationLine]) -> dict[tuple[str, 
     for line in lines:
         for application in line.applications.all():
             wanted.setdefault(line.account_type, set()).add(application.applies_to_entry_no)
+    models = {name: kind.entry_model for name, kind in KINDS.items()} | {AccountType.BANK_ACCOUNT: BankAccountLedgerEntry}
     return {
         (account_type, entry.pk): entry
-        for account_type, entry_nos in wanted.items() if account_type in KINDS
-        for entry in KINDS[account_type].entry_model.objects.filter(pk__in=entry_nos).only("pk", "open",
-                                                                                            "remaining_amount")
+        for account_type, entry_nos in wanted.items() if account_type in models
+        for entry in models[account_type].objects.filter(pk__in=entry_nos).only("pk", "open", "remaining_amount")
     }
 
 
@@ -113,14 +118,19 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         lines = lines_to_post(journal, accepted_only=accepted_only)
         check_lines(lines)
         bank = journal.bank_account
+        # A line applied to the bank's own open entries was posted before (spec 6.6): nothing is posted
+        # for it again; reconciling closes (or reduces) those entries against the statement.
+        on_bank_entries = [line for line in lines if _applies_bank_entries(line)]
         results = []
-        for round_lines in _rounds(lines):
+        for round_lines in _rounds([line for line in lines if not _applies_bank_entries(line)]):
             _mark_entries(journal, round_lines)
             # One transaction per line: the engine groups consecutive lines by posting date and document
             # no., and each line balances on its own bank account, so grouping does not mix applications.
             results.append(post([_journal_line(journal, line) for line in round_lines], user=user,
                                 source_code="PAYMTRECON", delete_journal_lines=False))
         result = _combined(results)
+        if reconcile:
+            _reconcile_bank_entries(journal, on_bank_entries)
         by_line = {line.line_no: line for line in lines}
         for entry in result.bank_entries:
             line = by_line.get(entry.journal_line_no) if entry.journal_line_no else None
@@ -190,7 +200,42 @@ def _rounds(lines: list[BankAccReconciliationLine]) -> list[list[BankAccReconcil
     return [members for members, _taken in rounds]
 
 
+def _applies_bank_entries(line: BankAccReconciliationLine) -> bool:
+    return line.account_type == AccountType.BANK_ACCOUNT and bool(line.applications.all())
+
+
+def _reconcile_bank_entries(journal: BankAccReconciliation, lines: list[BankAccReconciliationLine]) -> None:
+    """Close the bank entries the lines apply, against the statement; an entry paid only in part is reduced."""
+    applications = [(line, application) for line in lines for application in line.applications.all()]
+    if not applications:
+        return
+    entries = BankAccountLedgerEntry.objects.select_for_update().in_bulk(
+        [application.applies_to_entry_no for _line, application in applications])
+    changed = []
+    for line, application in applications:
+        entry = entries.get(application.applies_to_entry_no)
+        if entry is None or entry.bank_account_id != journal.bank_account_id or not entry.open:
+            raise PostingError(BANK_ENTRY_GONE % {"entry": application.applies_to_entry_no}, line_no=line.line_no)
+        sign = 1 if entry.remaining_amount > 0 else -1
+        if application.applied_amount > abs(entry.remaining_amount):
+            raise PostingError(EXCESS_ON_BANK_ENTRY % {
+                "amount": f"{application.applied_amount - abs(entry.remaining_amount):,.2f}",
+                "entry": entry.pk}, line_no=line.line_no)
+        entry.remaining_amount -= sign * application.applied_amount
+        if entry.remaining_amount == 0:
+            entry.open = False
+            entry.statement_status = StatementStatus.CLOSED
+            entry.statement_no = journal.statement_no
+            entry.statement_line_no = line.line_no
+        changed.append(entry)
+    update_rows(BankAccountLedgerEntry, changed,
+                ["open", "remaining_amount", "statement_status", "statement_no", "statement_line_no"])
+
+
 def _combined(results: list[PostingResult]) -> PostingResult:
+    if not results:  # every line applied the bank's own entries: nothing went through the engine
+        return PostingResult(register=None, transaction_nos=[], gl_entries=[], cust_entries=[], vendor_entries=[],
+                             bank_entries=[], detailed_cust_entries=[], detailed_vendor_entries=[])
     if len(results) == 1:
         return results[0]
     return PostingResult(

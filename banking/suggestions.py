@@ -12,7 +12,13 @@ from decimal import Decimal
 from banking.applying import AUTOMATIC, applicable_amount
 from banking.auto_apply import line_candidates
 from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
+from receivables.models import AccountType, BankAccountLedgerEntry
 from receivables.posting.parties import KINDS
+
+
+# Where a candidate's entries are read from: (ledger entry model, the field naming its account).
+SOURCES = {name: (kind.entry_model, kind.party_field) for name, kind in KINDS.items()} | {
+    AccountType.BANK_ACCOUNT: (BankAccountLedgerEntry, "bank_account")}
 
 
 @dataclass
@@ -52,14 +58,14 @@ def line_suggestions(line: BankAccReconciliationLine, *, live: bool = False) -> 
         found = line_candidates(line=line)
     else:
         return []
-    candidates = [c for c in found if c.get("kind") in KINDS and c.get("entry_nos")]
+    candidates = [c for c in found if c.get("kind") in SOURCES and c.get("entry_nos")]
     wanted: dict[str, set[int]] = {}
     for candidate in candidates:
         wanted.setdefault(candidate["kind"], set()).update(candidate["entry_nos"])
     open_entries = {}
     for kind_name, entry_nos in wanted.items():
-        kind = KINDS[kind_name]
-        for entry in kind.entry_model.objects.filter(pk__in=entry_nos, open=True).select_related(kind.party_field):
+        model, party_field = SOURCES[kind_name]
+        for entry in model.objects.filter(pk__in=entry_nos, open=True).select_related(party_field):
             open_entries[(kind_name, entry.pk)] = entry
     chosen_entries = {application["entry_no"] for application in decision.applications} if decision else set()
     suggestions = []
@@ -68,10 +74,10 @@ def line_suggestions(line: BankAccReconciliationLine, *, live: bool = False) -> 
         entries = [open_entries[(kind_name, no)] for no in candidate["entry_nos"] if (kind_name, no) in open_entries]
         if not entries:
             continue
-        entries.sort(key=lambda entry: (entry.due_date or entry.posting_date, entry.pk))
-        kind = KINDS[kind_name]
+        entries.sort(key=lambda entry: (getattr(entry, "due_date", None) or entry.posting_date, entry.pk))
         suggestions.append(Suggestion(
-            rank=rank, account_type=kind_name, account_no=candidate["party_no"], name=kind.party_of(entries[0]).name,
+            rank=rank, account_type=kind_name, account_no=candidate["party_no"],
+            name=getattr(entries[0], SOURCES[kind_name][1]).name,
             score=candidate.get("score", 0), confidence=candidate.get("confidence", ""),
             reasons=candidate.get("reasons", []), entries=entries,
             applicable=sum((applicable_amount(entry, line.transaction_date)[0] for entry in entries), Decimal(0)),

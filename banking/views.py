@@ -22,6 +22,7 @@ from banking.models import BankAccReconciliation, MatchConfidence, StatementType
 from banking.suggestions import line_suggestions
 from receivables.aggregates import MoneySum
 from receivables.listing import paginate, sorted_by, wants_xlsx, xlsx_response
+from receivables.models import AccountType
 
 VIEW = "banking.view_bankaccreconciliation"
 
@@ -197,7 +198,12 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
         except PostingError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The payments were posted (G/L register %(no)s).") % {"no": result.register.pk})
+            if result.register is not None:
+                messages.success(request, _("The payments were posted (G/L register %(no)s).")
+                                 % {"no": result.register.pk})
+            else:  # every line applied payments posted before: only their bank entries were closed
+                messages.success(request, _("The payments were posted; they had been posted before, so nothing "
+                                            "new was written to the ledgers."))
     return _back_to_journal(request, journal)
 
 
@@ -205,7 +211,7 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(EDIT_PERMISSION, raise_exception=True)
 def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     """The Payment Application window: open entries of one customer or vendor, tick and set amounts."""
-    from banking.applying import ApplicationError, apply_manually as apply_line, applicable_amount
+    from banking.applying import ApplicationError, apply_manually as apply_line, applicable_amount, open_bank_entries
     from receivables.money import parse_typed_amount
     from receivables.posting.parties import KINDS
 
@@ -216,9 +222,9 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     fallback = picked or (suggestions[0] if suggestions and not line.account_no else None)
     account_type = request.GET.get("account_type") or (picked and picked.account_type) or line.account_type or (
         fallback and fallback.account_type) or "customer"
-    if account_type not in KINDS:
+    own_bank = account_type == AccountType.BANK_ACCOUNT  # payments posted before, on this bank's own entries
+    if account_type not in KINDS and not own_bank:
         account_type = "customer"
-    kind = KINDS[account_type]
     if picked is not None and "account_no" not in request.GET:
         account_no = picked.account_no
     elif line.account_type == account_type and line.account_no:
@@ -226,9 +232,14 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     else:
         account_no = request.GET.get("account_no", fallback.account_no if fallback and fallback.account_type == account_type
                                      else "")
+    if own_bank:
+        account_no = journal.bank_account.no
     preselected = set(picked.entry_nos) if picked is not None and picked.account_no == account_no else set()
     entries = []
-    if account_no:
+    if own_bank:
+        entries = list(open_bank_entries(line).order_by("posting_date", "entry_no"))
+    elif account_no:
+        kind = KINDS[account_type]
         entries = list(kind.entry_model.objects.filter(**{f"{kind.party_field}__no": account_no}, open=True)
                        .order_by("due_date", "entry_no"))
     applied = {a.applies_to_entry_no: a for a in line.applications.all()}

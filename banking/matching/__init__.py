@@ -12,6 +12,7 @@ from __future__ import annotations
 from banking.matching.engine import MatchInputs, match_statement, tolerance_range
 from banking.matching.index import MatchIndex, build_index
 from banking.matching.model import (
+    BANK_ACCOUNT,
     Application,
     Candidate,
     Decision,
@@ -28,7 +29,7 @@ from banking.matching.model import (
 from banking.matching.normalize import learned_text_key, nearness
 
 __all__ = [
-    "Application", "Candidate", "Decision", "LearnedHint", "MatchIndex", "MatchInputs",
+    "BANK_ACCOUNT", "Application", "Candidate", "Decision", "LearnedHint", "MatchIndex", "MatchInputs",
     "MatchSettings", "OpenEntry", "Party", "Reason", "Rule", "StatementLine", "TextMapping",
     "build_index", "default_rules", "learned_text_key", "match_statement", "nearness",
     "tolerance_range",

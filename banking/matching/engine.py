@@ -61,7 +61,7 @@ from banking.matching.evidence import (
 )
 from banking.matching.index import IndexedEntry, MatchIndex, PartyKey, build_index, cents
 from banking.matching.model import (
-    PARTY_KINDS,
+    ENTRY_KINDS,
     Decision,
     LearnedHint,
     MatchSettings,
@@ -167,11 +167,11 @@ def _line_candidates(
     # NAV's amount count: entries of each ledger type, any party, in range.
     in_range: dict[str, tuple[list[tuple[IndexedEntry, int, int]], bool]] = {}
     limit = max(settings.amount_only_max, 2)  # NAV needs to tell one match from several
-    for kind in PARTY_KINDS:
+    for kind in ENTRY_KINDS:
         in_range[kind] = ix.entries_in_range(kind, low, high, on, currency, limit)
     amount_only = [
         found
-        for kind in PARTY_KINDS
+        for kind in ENTRY_KINDS
         if not in_range[kind][1] and len(in_range[kind][0]) <= settings.amount_only_max
         for found in in_range[kind][0]
     ]
@@ -247,7 +247,7 @@ def _line_candidates(
         if key in party_ev and party_ev[key].level != NO:
             add_single(pool[0])  # NAV would offer every entry at Low; the oldest is the one to pay
 
-    multis_in_range = {kind: 0 for kind in PARTY_KINDS}
+    multis_in_range = {kind: 0 for kind in ENTRY_KINDS}
     for party, count in multi_in_range.items():
         multis_in_range[party[0]] += count
     result: list[LineCandidate] = []

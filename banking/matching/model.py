@@ -26,6 +26,10 @@ PARTY_KINDS = (CUSTOMER, VENDOR)
 GL_ACCOUNT = "gl_account"
 BANK_ACCOUNT = "bank_account"
 ACCOUNT_TYPES = (GL_ACCOUNT, CUSTOMER, VENDOR, BANK_ACCOUNT)
+# Kinds of open entry (spec 6.4): customer and vendor ledger entries, and the open bank account ledger
+# entries of the statement's own bank (a payment posted before, e.g. from a cash receipt journal, that
+# the statement now shows). A bank entry's "party" is the bank account: no name or account evidence.
+ENTRY_KINDS = (CUSTOMER, VENDOR, BANK_ACCOUNT)
 
 # Match confidence, as stored on the journal line (banking.models_statements.MatchConfidence).
 NONE = "none"
@@ -69,8 +73,8 @@ class OpenEntry(NamedTuple):
     order, as `banking.auto_apply` reads the columns)."""
 
     entry_no: int
-    kind: str  # "customer" | "vendor"
-    party_no: str
+    kind: str  # "customer" | "vendor" | "bank_account"
+    party_no: str  # the customer's or vendor's no., or the bank account's
     document_type: str = "invoice"  # invoice|credit_memo|payment|refund|finance_charge_memo|reminder
     document_no: str = ""
     external_document_no: str = ""

@@ -27,9 +27,10 @@ class Command(BaseCommand):
                                           accepted_only=options["accepted_only"])
         except PostingError as error:
             raise CommandError(str(error)) from None
-        summary = {"journal": journal.pk, "register": result.register.pk, "transactions": result.transaction_nos,
+        register = result.register.pk if result.register else None  # None: every line applied earlier payments
+        summary = {"journal": journal.pk, "register": register, "transactions": result.transaction_nos,
                    "bank_entries": len(result.bank_entries), "reconciled": options["reconcile"]}
         if options["json"]:
             self.stdout.write(json.dumps(summary))
-        self.stderr.write(f"Posted journal {journal.pk}: G/L register {result.register.pk}, "
+        self.stderr.write(f"Posted journal {journal.pk}: G/L register {register or '-'}, "
                           f"{len(result.bank_entries)} bank entries{' closed' if options['reconcile'] else ''}.")
