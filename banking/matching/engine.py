@@ -31,7 +31,9 @@ Amounts: an entry's applicable amount is NAV's (remaining less the possible disc
 discount date, else the remaining amount); beyond NAV the full amount is also accepted inside
 the discount period and the discounted amount up to the payment discount tolerance date. Open
 customer payments and vendor refunds are candidates too (NAV 2017 leaves them out), so that an
-outgoing refund finds the credit it pays back.
+outgoing refund finds the credit it pays back. So are the open entries of the statement's own bank
+(kind "bank_account", spec 6.4): a payment posted before that the statement shows. They have no party,
+so the document number and the amount decide, and an amount alone stays Low.
 
 Restraint, beyond the matrix: a candidate without identity evidence (only the amount) is never
 above Low; when the best candidates of two different parties have the same score and similar
