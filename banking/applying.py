@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banking.models import (
     AppliedPaymentEntry,
+    BankAccReconciliation,
     BankAccReconciliationLine,
     MatchConfidence,
     MatchDecision,
@@ -26,6 +27,7 @@ TOO_MUCH = _("The applied amount %(applied)s is more than the transaction amount
 ACCOUNT_REQUIRED = _("You must choose an account to transfer the difference to.")
 NO_DIFFERENCE = _("The line has no difference to transfer.")
 ENTRY_NOT_OPEN = _("Ledger entry %(entry)s is not open.")
+LINE_POSTED = _("Line %(line)s is posted; a posted line cannot be changed.")
 
 
 class ApplicationError(Exception):
@@ -70,6 +72,18 @@ def record_outcome(*, line_ids: Sequence[int], outcome: str, user=None) -> int:
     )
 
 
+def _editable(lines: Sequence[BankAccReconciliationLine]) -> None:
+    """Lock the journals, as posting does, and read the lines again: a posted line is never changed."""
+    if not lines:
+        return
+    list(BankAccReconciliation.objects.select_for_update().filter(
+        pk__in={line.reconciliation_id for line in lines}).values_list("pk"))
+    posted = BankAccReconciliationLine.objects.filter(
+        pk__in=[line.pk for line in lines], posted=True).values_list("line_no", flat=True).first()
+    if posted is not None:
+        raise ApplicationError(LINE_POSTED % {"line": posted})
+
+
 def _record(line: BankAccReconciliationLine, *, user, outcome: str) -> None:
     record_outcome(line_ids=[line.pk], outcome=outcome, user=user)
 
@@ -80,6 +94,7 @@ def apply_manually(*, line: BankAccReconciliationLine, account_type: str, entrie
     """Apply a line to open entries of ONE customer or vendor, or to open entries of the statement's own bank
     account (payments posted before). An amount of None takes what is still unapplied, up to the entry's
     applicable amount (remaining, less the discount when paid in time)."""
+    _editable([line])
     wanted_nos = [entry_no for entry_no, _amount in entries]
     if account_type == AccountType.BANK_ACCOUNT:
         rows = {e.pk: e for e in open_bank_entries(line).filter(pk__in=wanted_nos).select_related("bank_account")}
@@ -132,6 +147,7 @@ def apply_manually(*, line: BankAccReconciliationLine, account_type: str, entrie
 
 @transaction.atomic
 def remove_applications(*, lines: Sequence[BankAccReconciliationLine], user=None) -> None:
+    _editable(lines)
     for line in lines:
         line.applications.all().delete()
         line.account_type = line.account_no = ""
@@ -144,6 +160,7 @@ def remove_applications(*, lines: Sequence[BankAccReconciliationLine], user=None
 
 @transaction.atomic
 def accept_applications(*, lines: Sequence[BankAccReconciliationLine], user=None) -> int:
+    _editable(lines)
     accepted = 0
     for line in lines:
         if not line.account_no:
@@ -160,6 +177,7 @@ def accept_applications(*, lines: Sequence[BankAccReconciliationLine], user=None
 def map_text_to_account(*, line: BankAccReconciliationLine, mapping_text: str, account_type: str, account_no: str,
                         user=None) -> TextToAccountMapping:
     """Create a text-to-account mapping from the line and point the line at its account."""
+    _editable([line])
     if not account_no:
         raise ApplicationError(ACCOUNT_REQUIRED)
     mapping, _created = TextToAccountMapping.objects.update_or_create(
@@ -188,6 +206,7 @@ def _point_at_account(line, account_type: str, account_no: str, confidence: str)
 def transfer_difference(*, line: BankAccReconciliationLine, account_type: str, account_no: str,
                         description: str = "", user=None) -> BankAccReconciliationLine:
     """Post the unapplied rest of a line to an account: the whole line, or a new child line for the difference."""
+    _editable([line])
     if not account_no:
         raise ApplicationError(ACCOUNT_REQUIRED)
     difference = line.statement_amount - line.applied_amount

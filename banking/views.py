@@ -166,7 +166,7 @@ def _journal_and_line(pk: int, line_id: int):
 @permission_required(EDIT_PERMISSION, raise_exception=True)
 def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept Applications, Remove Applications, Post Payments Only, Post Payments and Reconcile."""
-    from banking.applying import accept_applications, remove_applications
+    from banking.applying import ApplicationError, accept_applications, remove_applications
     from banking.payment_posting import post_payment_journal
     from receivables.posting import PostingError
 
@@ -183,12 +183,17 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Match confidence: %(counts)s.") % {"counts": ", ".join(
                 f"{value.label} {result.confidences[value]}" for value in MatchConfidence
                 if result.confidences[value])})
-    elif action == "accept":
-        count = accept_applications(lines=selected, user=request.user)
-        messages.success(request, _("%(count)s line(s) accepted.") % {"count": count})
-    elif action == "remove":
-        remove_applications(lines=selected, user=request.user)
-        messages.success(request, _("The applications of %(count)s line(s) were removed.") % {"count": len(selected)})
+    elif action in ("accept", "remove"):
+        try:
+            if action == "accept":
+                count = accept_applications(lines=selected, user=request.user)
+                messages.success(request, _("%(count)s line(s) accepted.") % {"count": count})
+            else:
+                remove_applications(lines=selected, user=request.user)
+                messages.success(request, _("The applications of %(count)s line(s) were removed.")
+                                 % {"count": len(selected)})
+        except ApplicationError as problem:  # posted meanwhile, by someone else
+            messages.error(request, problem.message)
     elif action in ("post", "post_reconcile", "post_accepted"):
         if not request.user.has_perm(POST_PERMISSION):
             raise PermissionDenied

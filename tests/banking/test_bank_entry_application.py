@@ -123,3 +123,30 @@ def test_the_payment_application_window_lists_the_bank_s_open_entries(received, 
     client.post(url, {f"select_{entry.pk}": "1"})
     deposit.refresh_from_db()
     assert (deposit.account_type, deposit.account_no, deposit.match_confidence) == ("bank_account", "NBANK", "manual")
+
+
+def test_a_posted_line_is_never_changed(received, client, accountant):
+    from banking.applying import ApplicationError, map_text_to_account, remove_applications, transfer_difference
+
+    journal, deposit, payment, entry, other = received
+    payment.delete()
+    apply_manually(line=deposit, account_type="bank_account", entries=[(entry.pk, None)])
+    post_payment_journal(journal=journal, reconcile=True)
+    deposit.refresh_from_db()
+    assert deposit.posted
+    for change in (
+        lambda: apply_manually(line=deposit, account_type="customer", entries=[(other.pk, None)]),
+        lambda: map_text_to_account(line=deposit, mapping_text="Innskudd", account_type="gl_account",
+                                    account_no="7770"),
+        lambda: transfer_difference(line=deposit, account_type="gl_account", account_no="7770"),
+        lambda: remove_applications(lines=[deposit]),
+        lambda: accept_applications(lines=[deposit]),
+    ):
+        with pytest.raises(ApplicationError, match="Line 10000 is posted"):
+            change()
+    client.force_login(accountant)
+    url = reverse("banking:apply-manually", args=[journal.pk, deposit.pk]) + "?account_type=customer&account_no=C10000"
+    assert "is posted; a posted line cannot be changed" in client.post(url, {f"select_{other.pk}": "1"}).content.decode()
+    deposit.refresh_from_db()
+    assert (deposit.account_type, list(deposit.applications.values_list("applies_to_entry_no", flat=True))) == (
+        "bank_account", [entry.pk])
