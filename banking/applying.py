@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -36,10 +37,23 @@ class ApplicationError(Exception):
         super().__init__(self.message)
 
 
-def open_bank_entries(line: BankAccReconciliationLine):
-    """The open entries of the line's bank account that no bank account reconciliation has matched (spec 6.4)."""
-    return BankAccountLedgerEntry.objects.filter(bank_account_id=line.bank_account_id, open=True,
+# The ledger entries a line can be applied to, per account type: (entry model, the field naming its account).
+ENTRY_SOURCES = {name: (kind.entry_model, kind.party_field) for name, kind in KINDS.items()} | {
+    AccountType.BANK_ACCOUNT: (BankAccountLedgerEntry, "bank_account")}
+
+
+def open_bank_entries(bank_account_id: int):
+    """The open entries of a bank account that no bank account reconciliation has matched (spec 6.4)."""
+    return BankAccountLedgerEntry.objects.filter(bank_account_id=bank_account_id, open=True,
                                                  statement_status=StatementStatus.OPEN)
+
+
+def open_entries_of(line: BankAccReconciliationLine, account_type: str, account_no: str):
+    """What the line may be applied to: the open entries of a customer or vendor, or of its own bank account."""
+    if account_type == AccountType.BANK_ACCOUNT:
+        return open_bank_entries(line.bank_account_id).order_by("posting_date", "entry_no")
+    model, party_field = ENTRY_SOURCES[account_type]
+    return model.objects.filter(**{f"{party_field}__no": account_no}, open=True).order_by("due_date", "entry_no")
 
 
 def applicable_amount(entry, on) -> tuple[Decimal, Decimal]:
@@ -95,16 +109,11 @@ def apply_manually(*, line: BankAccReconciliationLine, account_type: str, entrie
     account (payments posted before). An amount of None takes what is still unapplied, up to the entry's
     applicable amount (remaining, less the discount when paid in time)."""
     _editable([line])
-    wanted_nos = [entry_no for entry_no, _amount in entries]
-    if account_type == AccountType.BANK_ACCOUNT:
-        rows = {e.pk: e for e in open_bank_entries(line).filter(pk__in=wanted_nos).select_related("bank_account")}
-
-        def party_of(entry):
-            return entry.bank_account
-    else:
-        kind = KINDS[account_type]
-        rows = {e.pk: e for e in kind.entry_model.objects.select_related(kind.party_field).filter(pk__in=wanted_nos)}
-        party_of = kind.party_of
+    model, party_field = ENTRY_SOURCES[account_type]
+    candidates = open_bank_entries(line.bank_account_id) if account_type == AccountType.BANK_ACCOUNT else model.objects
+    rows = {e.pk: e for e in candidates.select_related(party_field).filter(
+        pk__in=[entry_no for entry_no, _amount in entries])}
+    party_of = attrgetter(party_field)
     parties = {party_of(e).pk for e in rows.values()}
     if len(parties) > 1:
         raise ApplicationError(ONE_ACCOUNT_ONLY)

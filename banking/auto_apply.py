@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from banking.applying import open_bank_entries
 from banking.matching import (
     BANK_ACCOUNT,
     LearnedHint,
@@ -40,15 +41,7 @@ from banking.models import (
 )
 from receivables.bulk import insert_rows, read_values, update_values
 from receivables.collector import paused_garbage_collection
-from receivables.models import (
-    BankAccountLedgerEntry,
-    CompanySetup,
-    CustLedgerEntry,
-    Customer,
-    StatementStatus,
-    Vendor,
-    VendorLedgerEntry,
-)
+from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
 
 KEPT = {MatchConfidence.MANUAL, MatchConfidence.ACCEPTED}
 BANK_ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_no", "posting_date",
@@ -65,6 +58,11 @@ class AutoApplyResult:
     confidences: Counter  # lines per match confidence given
 
 
+def _less(remaining: Decimal, taken: Decimal) -> Decimal:
+    """An entry's remaining amount less what kept lines claim of it (a claim is a magnitude)."""
+    return remaining - taken if remaining > 0 else remaining + taken
+
+
 def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, dict[int, str]]) -> list[OpenEntry]:
     entries = []
     for kind, model in (("customer", CustLedgerEntry), ("vendor", VendorLedgerEntry)):
@@ -73,9 +71,9 @@ def _open_entries(claimed: dict[tuple[str, int], Decimal], party_nos: dict[str, 
         for row in read_values(model.objects.filter(open=True).values_list(f"{kind}_id", *ENTRY_FIELDS)):
             party_id, entry_no, doc_type, doc_no, ext, ref, posting, due, remaining, disc, disc_date, tol, cur = row
             party_no = numbers[party_id]
-            taken = claimed.get((kind, entry_no), Decimal(0))
+            taken = claimed.get((kind, entry_no))
             if taken:
-                remaining = remaining - taken if remaining > 0 else remaining + taken
+                remaining = _less(remaining, taken)
                 if remaining == 0:
                     continue
             entries.append(OpenEntry(  # positionally, in field order: 100,000 of these are built
@@ -89,12 +87,11 @@ def _open_bank_entries(bank, claimed: dict[tuple[str, int], Decimal]) -> list[Op
     posted before (a cash receipt, a registered cheque) that the statement now shows is applied to its
     bank entry, not posted a second time."""
     entries = []
-    rows = BankAccountLedgerEntry.objects.filter(
-        bank_account=bank, open=True, statement_status=StatementStatus.OPEN).values_list(*BANK_ENTRY_FIELDS)
+    rows = open_bank_entries(bank.pk).values_list(*BANK_ENTRY_FIELDS)
     for entry_no, doc_type, doc_no, ext, posting, remaining, cur in read_values(rows):
-        taken = claimed.get((BANK_ACCOUNT, entry_no), Decimal(0))
+        taken = claimed.get((BANK_ACCOUNT, entry_no))
         if taken:
-            remaining = remaining - taken if remaining > 0 else remaining + taken
+            remaining = _less(remaining, taken)
             if remaining == 0:
                 continue
         entries.append(OpenEntry(entry_no, BANK_ACCOUNT, bank.no, doc_type or "", doc_no, ext, "", posting, None,

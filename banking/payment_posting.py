@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from banking.applying import record_outcome
+from banking.applying import ENTRY_SOURCES, record_outcome
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, MatchDecision
 from receivables.bulk import update_rows
 from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
@@ -101,11 +101,11 @@ def _applied_entries(lines: list[BankAccReconciliationLine]) -> dict[tuple[str, 
     for line in lines:
         for application in line.applications.all():
             wanted.setdefault(line.account_type, set()).add(application.applies_to_entry_no)
-    models = {name: kind.entry_model for name, kind in KINDS.items()} | {AccountType.BANK_ACCOUNT: BankAccountLedgerEntry}
     return {
         (account_type, entry.pk): entry
-        for account_type, entry_nos in wanted.items() if account_type in models
-        for entry in models[account_type].objects.filter(pk__in=entry_nos).only("pk", "open", "remaining_amount")
+        for account_type, entry_nos in wanted.items() if account_type in ENTRY_SOURCES
+        for entry in ENTRY_SOURCES[account_type][0].objects.filter(pk__in=entry_nos).only(
+            "pk", "open", "remaining_amount")
     }
 
 
@@ -120,9 +120,11 @@ def post_payment_journal(*, journal: BankAccReconciliation, user=None, reconcile
         bank = journal.bank_account
         # A line applied to the bank's own open entries was posted before (spec 6.6): nothing is posted
         # for it again; reconciling closes (or reduces) those entries against the statement.
-        on_bank_entries = [line for line in lines if _applies_bank_entries(line)]
+        on_bank_entries, to_post = [], []
+        for line in lines:
+            (on_bank_entries if _applies_bank_entries(line) else to_post).append(line)
         results = []
-        for round_lines in _rounds([line for line in lines if not _applies_bank_entries(line)]):
+        for round_lines in _rounds(to_post):
             _mark_entries(journal, round_lines)
             # One transaction per line: the engine groups consecutive lines by posting date and document
             # no., and each line balances on its own bank account, so grouping does not mix applications.

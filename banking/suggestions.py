@@ -9,22 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from banking.applying import AUTOMATIC, applicable_amount
+from banking.applying import AUTOMATIC, ENTRY_SOURCES, applicable_amount
 from banking.auto_apply import line_candidates
 from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
-from receivables.models import AccountType, BankAccountLedgerEntry
-from receivables.posting.parties import KINDS
-
-
-# Where a candidate's entries are read from: (ledger entry model, the field naming its account).
-SOURCES = {name: (kind.entry_model, kind.party_field) for name, kind in KINDS.items()} | {
-    AccountType.BANK_ACCOUNT: (BankAccountLedgerEntry, "bank_account")}
 
 
 @dataclass
 class Suggestion:
     rank: int  # 1 = the candidate Apply Automatically ranked first
-    account_type: str  # customer | vendor
+    account_type: str  # customer | vendor | bank_account
     account_no: str
     name: str
     score: int
@@ -58,13 +51,13 @@ def line_suggestions(line: BankAccReconciliationLine, *, live: bool = False) -> 
         found = line_candidates(line=line)
     else:
         return []
-    candidates = [c for c in found if c.get("kind") in SOURCES and c.get("entry_nos")]
+    candidates = [c for c in found if c.get("kind") in ENTRY_SOURCES and c.get("entry_nos")]
     wanted: dict[str, set[int]] = {}
     for candidate in candidates:
         wanted.setdefault(candidate["kind"], set()).update(candidate["entry_nos"])
     open_entries = {}
     for kind_name, entry_nos in wanted.items():
-        model, party_field = SOURCES[kind_name]
+        model, party_field = ENTRY_SOURCES[kind_name]
         for entry in model.objects.filter(pk__in=entry_nos, open=True).select_related(party_field):
             open_entries[(kind_name, entry.pk)] = entry
     chosen_entries = {application["entry_no"] for application in decision.applications} if decision else set()
@@ -77,7 +70,7 @@ def line_suggestions(line: BankAccReconciliationLine, *, live: bool = False) -> 
         entries.sort(key=lambda entry: (getattr(entry, "due_date", None) or entry.posting_date, entry.pk))
         suggestions.append(Suggestion(
             rank=rank, account_type=kind_name, account_no=candidate["party_no"],
-            name=getattr(entries[0], SOURCES[kind_name][1]).name,
+            name=getattr(entries[0], ENTRY_SOURCES[kind_name][1]).name,
             score=candidate.get("score", 0), confidence=candidate.get("confidence", ""),
             reasons=candidate.get("reasons", []), entries=entries,
             applicable=sum((applicable_amount(entry, line.transaction_date)[0] for entry in entries), Decimal(0)),

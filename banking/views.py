@@ -215,10 +215,16 @@ def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT_PERMISSION, raise_exception=True)
 def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
-    """The Payment Application window: open entries of one customer or vendor, tick and set amounts."""
-    from banking.applying import ApplicationError, apply_manually as apply_line, applicable_amount, open_bank_entries
+    """The Payment Application window: open entries of one customer or vendor (or of the bank account itself),
+    ranked suggestions, tick and set amounts."""
+    from banking.applying import (
+        ENTRY_SOURCES,
+        ApplicationError,
+        applicable_amount,
+        apply_manually as apply_line,
+        open_entries_of,
+    )
     from receivables.money import parse_typed_amount
-    from receivables.posting.parties import KINDS
 
     journal, line = _journal_and_line(pk, line_id)
     suggestions = line_suggestions(line, live=True)
@@ -227,9 +233,9 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     fallback = picked or (suggestions[0] if suggestions and not line.account_no else None)
     account_type = request.GET.get("account_type") or (picked and picked.account_type) or line.account_type or (
         fallback and fallback.account_type) or "customer"
-    own_bank = account_type == AccountType.BANK_ACCOUNT  # payments posted before, on this bank's own entries
-    if account_type not in KINDS and not own_bank:
+    if account_type not in ENTRY_SOURCES:
         account_type = "customer"
+    own_bank = account_type == AccountType.BANK_ACCOUNT  # payments posted before, on this bank's own entries
     if picked is not None and "account_no" not in request.GET:
         account_no = picked.account_no
     elif line.account_type == account_type and line.account_no:
@@ -240,13 +246,7 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     if own_bank:
         account_no = journal.bank_account.no
     preselected = set(picked.entry_nos) if picked is not None and picked.account_no == account_no else set()
-    entries = []
-    if own_bank:
-        entries = list(open_bank_entries(line).order_by("posting_date", "entry_no"))
-    elif account_no:
-        kind = KINDS[account_type]
-        entries = list(kind.entry_model.objects.filter(**{f"{kind.party_field}__no": account_no}, open=True)
-                       .order_by("due_date", "entry_no"))
+    entries = list(open_entries_of(line, account_type, account_no)) if own_bank or account_no else []
     applied = {a.applies_to_entry_no: a for a in line.applications.all()}
     error = ""
     if request.method == "POST":
