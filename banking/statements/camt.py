@@ -9,10 +9,11 @@ statement with 100,000 entries never sits in memory as XML. `parse_camt`
 gathers the transactions into a ParsedFile; `stream_camt` hands them out as
 they come (see CamtStream), so they need not sit in memory either.
 
-Safety: the parser neither loads DTDs nor resolves entities nor touches the
-network, and a document with any DOCTYPE is refused outright; camt files never
-need one, and refusing is clearer than silently leaving entities unexpanded
-(billion laughs, external entities).
+Safety: a document with any DOCTYPE is refused before libxml2 reads it (the
+prolog is read by xml_prolog), so the refusal does not depend on libxml2's
+version; camt files never need one, and refusing is clearer than silently
+leaving entities unexpanded (billion laughs, external entities). The parser
+also neither loads DTDs nor resolves entities nor touches the network.
 
 Choices worth knowing:
 
@@ -59,6 +60,7 @@ from ._common import (
 from ._xpath_records import RecordReader, TextsReader
 from .errors import NotStreamable, StatementParseError, parse_errors
 from .model import ParsedFile, Statement, Transaction
+from .xml_prolog import PROLOG_LIMIT, DoctypeFound, PrologTooLong, without_doctype
 
 MAX_CAMT_BYTES = 512 * 1024 * 1024
 # Where this business books; see the module docstring on UTC date-times.
@@ -67,6 +69,7 @@ BANK_TIME_ZONE = ZoneInfo("Europe/Oslo")
 TOO_LARGE = "the file is {size} bytes; camt files over {limit} bytes are refused"
 NOT_WELL_FORMED = "the XML is not well-formed: {detail}"
 DOCTYPE_REFUSED = "the XML declares a DOCTYPE; camt files never need one, so it is refused"
+PROLOG_TOO_LONG = "no root element in the first {limit} bytes; this is not a camt file"
 NOT_CAMT = "this XML is not a camt.052, camt.053 or camt.054 message"
 NO_STATEMENTS = "the camt message holds no statement, report or notification"
 MISSING_ELEMENT = "{element} is missing"
@@ -226,6 +229,12 @@ def _items(stream: BinaryIO) -> Iterator[object]:
     pending), and None when the statement ends; _DROP when a statement starts
     inside another. The transaction ids are not made unique yet (_statement,
     or unique_ids_streamed, does that)."""
+    try:
+        stream = without_doctype(stream)
+    except DoctypeFound as found:
+        raise StatementParseError("", f"line {found.line}", DOCTYPE_REFUSED) from None
+    except PrologTooLong:
+        raise StatementParseError("", "", PROLOG_TOO_LONG.format(limit=PROLOG_LIMIT)) from None
     context = etree.iterparse(
         stream,
         events=("start", "end"),
@@ -242,7 +251,7 @@ def _items(stream: BinaryIO) -> Iterator[object]:
     header: _Header | None = None
     statements = 0
     try:
-        for event, element in _checked(context):
+        for event, element in context:
             tag = element.tag
             name = tag[tag.rfind("}") + 1 :]
             if event == "start":
@@ -280,28 +289,6 @@ def _items(stream: BinaryIO) -> Iterator[object]:
         raise StatementParseError("", "", NOT_CAMT)
     if not statements:
         raise StatementParseError("", "", NO_STATEMENTS)
-
-
-def _checked(context: etree.iterparse) -> Iterator[tuple[str, etree._Element]]:
-    """The parse events, after making sure the document has no DOCTYPE.
-
-    libxml2 has read the prolog (and any DTD) before the first element event,
-    so the check runs before a single entity reference is looked at.
-    """
-    checked = False
-    for event, element in context:
-        if not checked:
-            _refuse_doctype(element)
-            checked = True
-        yield event, element
-    if not checked and context.root is not None:
-        _refuse_doctype(context.root)
-
-
-def _refuse_doctype(element: etree._Element) -> None:
-    info = element.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.system_url:
-        raise StatementParseError("", "line 1", DOCTYPE_REFUSED)
 
 
 def _discard(element: etree._Element) -> None:

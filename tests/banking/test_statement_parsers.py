@@ -349,6 +349,27 @@ class HostileXmlTests:
             parse_statement(data)
         assert error.value.problem == camt.DOCTYPE_REFUSED
 
+    def test_a_doctype_after_comments_and_a_declaration_is_refused_with_its_line(self) -> None:
+        data = camt_file(entry()).replace(
+            b"<Document", b"<!-- a <!DOCTYPE in a comment is fine -->\n<?pi x?>\n<!DOCTYPE Document>\n<Document", 1
+        )
+        with pytest.raises(StatementParseError) as error:
+            parse_statement(data)
+        assert error.value.problem == camt.DOCTYPE_REFUSED
+        assert error.value.location == f"line {data[: data.index(b'<!DOCTYPE D')].count(b'\n') + 1}"
+
+    def test_a_doctype_in_utf16_is_refused(self) -> None:
+        data = camt_file(entry()).replace(b"<Document", b"<!DOCTYPE Document>\n<Document", 1)
+        text = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        with pytest.raises(StatementParseError) as error:
+            parse_statement(text.encode("utf-16"))
+        assert error.value.problem == camt.DOCTYPE_REFUSED
+
+    def test_the_prolog_is_read_across_chunks(self) -> None:
+        # A comment longer than the prolog reader's chunk: the file still parses.
+        data = camt_file(entry()).replace(b"<Document", b"<!--" + b"x" * 40_000 + b"-->\n<Document", 1)
+        assert len(parse_statement(data).statements) == 1
+
     def test_truncated_xml_is_refused_with_its_line(self) -> None:
         data = camt_file(entry())
         with pytest.raises(StatementParseError) as error:
