@@ -97,8 +97,8 @@ CONFIDENCE_ORDER = ["low", "medium", "high", "high_text_mapping"]
 
 def _auto_apply_and_post(feed: BankFeed, journal, user) -> str:
     """Apply the new journal automatically; post the lines at or above the feed's auto-post confidence."""
-    from banking.auto_apply import apply_automatically
-    from banking.payment_posting import post_payment_journal
+    from banking.payment_journal.auto_apply import apply_automatically
+    from banking.payment_journal.posting import post_payment_journal
     from receivables.posting import PostingError
 
     applied = apply_automatically(journal=journal, user=user)
@@ -111,7 +111,7 @@ def _auto_apply_and_post(feed: BankFeed, journal, user) -> str:
             and line.applied_amount == line.statement_amount]
     if not good:
         return note
-    from banking.applying import accept_applications
+    from banking.payment_journal.applying import accept_applications
 
     accept_applications(lines=good, user=user)
     try:

@@ -35,10 +35,10 @@ from banking.statements import (
     stream_statement,
 )
 from banking.statements.csv_presets import CSV_PRESETS
-from receivables.bulk import insert_rows
-from receivables.collector import paused_garbage_collection
+from receivables.lib.bulk import insert_rows
+from receivables.lib.collector import paused_garbage_collection
 from receivables.models import BankAccount, CompanySetup
-from receivables.validators import normalize_account_no, normalize_iban
+from receivables.lib.validators import normalize_account_no, normalize_iban
 
 FILE_ALREADY_IMPORTED = _(
     "%(file)s was already imported into bank account %(bank)s on %(when)s by %(who)s (import %(id)s)."

@@ -1,7 +1,7 @@
 """The columns of the bank lists (sorting and Excel export) and their bank account filter.
 
 Payment reconciliation journals, open bank account reconciliations and posted bank account
-statements are listed per bank account; `receivables.listing` sorts, pages and exports them.
+statements are listed per bank account; `receivables.lib.listing` sorts, pages and exports them.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from receivables.listing import Column
+from receivables.lib.listing import Column
 from receivables.models import BankAccount
 
 _STATEMENT = [

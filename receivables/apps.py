@@ -11,6 +11,6 @@ class ReceivablesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from receivables.middleware import remember_language_at_login
+        from receivables.shell.middleware import remember_language_at_login
 
         user_logged_in.connect(remember_language_at_login, dispatch_uid="receivables-language-at-login")

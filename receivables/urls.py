@@ -9,7 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("payment-reconciliation/", include("banking.urls")),
-    path("bank-reconciliation/", include("banking.urls_bank_rec")),
+    path("payment-reconciliation/", include("banking.payment_journal.urls")),
+    path("bank-reconciliation/", include("banking.bank_rec.urls")),
     path("", include("receivables.web_urls")),
 ]

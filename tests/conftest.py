@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
-from receivables.company import ensure_bank_account, setup_company
-from receivables.ledger_check import check_ledger
+from receivables.company.setup import ensure_bank_account, setup_company
+from receivables.ledger.check import check_ledger
 from receivables.models import Customer, CustomerPostingGroup, PaymentTerms
 
 

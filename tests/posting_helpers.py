@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from receivables.journal_defaults import apply_payment_terms
+from receivables.lib.journal_defaults import apply_payment_terms
 from receivables.models import AccountType, Customer, DocumentType, GenJournalLine
 from receivables.posting import post
 

@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, BankRecMatch, ReconciliationLineType
-from receivables.aggregates import MoneySum
-from receivables.bulk import update_rows
+from receivables.lib.aggregates import MoneySum
+from receivables.lib.bulk import update_rows
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
-from receivables.money import ZERO
+from receivables.lib.money import ZERO
 
 from . import errors as E
 from .errors import BankRecError

@@ -34,9 +34,9 @@ from banking.models import (
     ReconciliationLineType,
     StatementType,
 )
-from receivables.bulk import update_rows
+from receivables.lib.bulk import update_rows
 from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
-from receivables.money import ZERO
+from receivables.lib.money import ZERO
 
 from . import errors as E
 from .errors import BankRecError

@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, ReconciliationLineType
 from receivables.models import AccountType, GenJournalBatch, GenJournalLine, TemplateType
-from receivables.numbering import next_no
+from receivables.lib.numbering import next_no
 
 from . import errors as E
 from .errors import BankRecError

@@ -16,9 +16,9 @@ from banking.models import (
     ReconciliationLineType,
     StatementType,
 )
-from receivables.aggregates import MoneySum
+from receivables.lib.aggregates import MoneySum
 from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, increment_no
-from receivables.money import ZERO
+from receivables.lib.money import ZERO
 
 from . import errors as E
 from . import matches

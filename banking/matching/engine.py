@@ -80,7 +80,7 @@ from banking.matching.scoring import (
     text_mapping,
 )
 from banking.matching.subset import subset_sums
-from receivables.collector import paused_garbage_collection
+from receivables.lib.collector import paused_garbage_collection
 
 DUPLICATE_LINE_ID = "statement line %(line_id)s is given twice: line ids must be unique"
 PARTY_SCAN_LIMIT = 200  # entries of one identified party looked at for a combined payment

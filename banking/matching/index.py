@@ -26,7 +26,7 @@ from banking.matching.normalize import (
     learned_text_key,
     name_tokens,
 )
-from receivables.collector import paused_garbage_collection
+from receivables.lib.collector import paused_garbage_collection
 
 PartyKey = tuple[str, str]  # (kind, no)
 _DUE_KEY = operator.attrgetter("due_key")

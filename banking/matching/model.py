@@ -31,7 +31,7 @@ ACCOUNT_TYPES = (GL_ACCOUNT, CUSTOMER, VENDOR, BANK_ACCOUNT)
 # the statement now shows). A bank entry's "party" is the bank account: no name or account evidence.
 ENTRY_KINDS = (CUSTOMER, VENDOR, BANK_ACCOUNT)
 
-# Match confidence, as stored on the journal line (banking.models_statements.MatchConfidence).
+# Match confidence, as stored on the journal line (banking.models.statements.MatchConfidence).
 NONE = "none"
 LOW = "low"
 MEDIUM = "medium"
@@ -70,7 +70,7 @@ class StatementLine:
 class OpenEntry(NamedTuple):
     """An open customer or vendor ledger entry. A named tuple rather than a frozen dataclass: a
     run reads 100,000 of them, and a tuple is built several times faster (positionally, in field
-    order, as `banking.auto_apply` reads the columns)."""
+    order, as `banking.payment_journal.auto_apply` reads the columns)."""
 
     entry_no: int
     kind: str  # "customer" | "vendor" | "bank_account"

@@ -5,8 +5,8 @@ from django.db import migrations
 
 def sync_groups(apps, schema_editor) -> None:
     # The role groups were created before the banking tables existed; give them the new permissions
-    # (Master data: add/change/delete text-to-account mappings, and so on, as receivables.roles says).
-    from receivables.roles import sync_role_groups
+    # (Master data: add/change/delete text-to-account mappings, and so on, as receivables.lib.roles says).
+    from receivables.lib.roles import sync_role_groups
 
     sync_role_groups(apps)
 

@@ -6,7 +6,7 @@ from django.db import migrations
 def seed(apps, schema_editor) -> None:
     """The roles get the new banking permissions, and the built-in CSV mappings become editable rows."""
     from banking.csv_formats import seed_csv_formats
-    from receivables.roles import sync_role_groups
+    from receivables.lib.roles import sync_role_groups
 
     sync_role_groups(apps)
     seed_csv_formats(apps.get_model("banking", "CsvStatementFormat"))

@@ -4,8 +4,8 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor) -> None:
-    from banking.rules import seed_rules
-    from receivables.roles import sync_role_groups
+    from banking.matching.rules import seed_rules
+    from receivables.lib.roles import sync_role_groups
 
     seed_rules(apps.get_model("banking", "PaymentApplicationRule"))
     sync_role_groups(apps)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from banking.reasons import reason_text as _reason_text
+from banking.matching.reasons import reason_text as _reason_text
 
 register = template.Library()
 

@@ -29,8 +29,8 @@ from uuid import uuid4
 
 from django.utils.translation import gettext_lazy as _
 
-from receivables.bulk import new_row
-from receivables.collector import paused_garbage_collection
+from receivables.lib.bulk import new_row
+from receivables.lib.collector import paused_garbage_collection
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -46,7 +46,7 @@ from receivables.models import (
     Vendor,
     VendorLedgerEntry,
 )
-from receivables.money import round_amount
+from receivables.lib.money import round_amount
 from receivables.posting import PostingError, post, validate_lines
 from receivables.posting import errors as E
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def sync(apps, schema_editor) -> None:
-    from receivables.roles import sync_role_groups
+    from receivables.lib.roles import sync_role_groups
 
     sync_role_groups(apps)
 

@@ -15,26 +15,26 @@ def MoneyField(verbose_name: str | None = None, **kwargs) -> models.DecimalField
 
 
 def validate_date_formula(value: str) -> None:
-    from receivables.dateformula import validate_date_formula as validate
+    from receivables.lib.dateformula import validate_date_formula as validate
 
     validate(value)
 
 
 def validate_iban(value: str) -> None:
-    from receivables.validators import validate_iban as validate
+    from receivables.lib.validators import validate_iban as validate
 
     validate(value)
 
 
 def validate_bank_account_no(value: str) -> None:
     """A Norwegian account number (11 digits) is checked; foreign numbers are taken as given."""
-    from receivables.validators import normalize_account_no, validate_norwegian_account_no
+    from receivables.lib.validators import normalize_account_no, validate_norwegian_account_no
 
     if len(normalize_account_no(value)) == 11:
         validate_norwegian_account_no(value)
 
 
 def validate_org_no(value: str) -> None:
-    from receivables.validators import validate_org_no as validate
+    from receivables.lib.validators import validate_org_no as validate
 
     validate(value)

@@ -261,7 +261,7 @@ class PartyBankAccount(models.Model):
         return self.iban or self.bank_account_no or self.code
 
     def normalize(self) -> None:
-        from receivables.validators import normalize_account_no, normalize_iban
+        from receivables.lib.validators import normalize_account_no, normalize_iban
 
         self.bank_account_digits = normalize_account_no(self.bank_account_no)
         self.iban_normalized = normalize_iban(self.iban)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from receivables.models import CompanySetup, Currency
-from receivables.money import round_amount
+from receivables.lib.money import round_amount
 
 from .errors import NO_EXCHANGE_RATE, UNKNOWN_CURRENCY, PostingError
 from .writer import LedgerWriter

@@ -13,7 +13,7 @@ from receivables.models import (
     DetailedEntryType,
     GLEntry,
 )
-from receivables.money import ZERO
+from receivables.lib.money import ZERO
 
 from . import errors as E
 from .application import add_detail, post_application_control_gl

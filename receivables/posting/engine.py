@@ -15,9 +15,9 @@ from itertools import groupby
 from django.db import transaction
 from django.db.models import Q
 
-from receivables.bulk import new_row
-from receivables.collector import paused_garbage_collection
-from receivables.dateformula import calc_date
+from receivables.lib.bulk import new_row
+from receivables.lib.collector import paused_garbage_collection
+from receivables.lib.dateformula import calc_date
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -36,7 +36,7 @@ from receivables.models import (
     Vendor,
     VendorPostingGroup,
 )
-from receivables.money import ZERO, round_amount
+from receivables.lib.money import ZERO, round_amount
 
 from . import errors as E
 from .application import ApplicationOptions, add_detail, apply_entries, post_application_control_gl

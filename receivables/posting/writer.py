@@ -13,7 +13,7 @@ from functools import cache
 
 from django.db import models
 
-from receivables.bulk import can_reserve_keys, insert_objects, new_row, reserve_keys, update_rows
+from receivables.lib.bulk import can_reserve_keys, insert_objects, new_row, reserve_keys, update_rows
 
 from receivables.models import (
     BankAccountLedgerEntry,
@@ -75,7 +75,7 @@ class LedgerWriter:
         reserved = all(can_reserve_keys(model) for model in new)
         if reserved:
             # Every new row gets its key first, so links between new rows are plain column values and
-            # each table is written in one go (receivables.bulk; far faster than bulk_create for a large run).
+            # each table is written in one go (receivables.lib.bulk; far faster than bulk_create for a large run).
             for model, objs in new.items():
                 for obj, key in zip(objs, reserve_keys(model, len(objs)), strict=True):
                     obj.pk = key

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 
 from banking.importing import StatementAlreadyImported, StatementImportError, import_statement, parse_file
 from banking.models import BankAccReconciliation, BankAccReconciliationLine, StatementImport
-from receivables.company import ensure_bank_account
+from receivables.company.setup import ensure_bank_account
 from receivables.models import BankAccount, Currency
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 ING = SAMPLES / "mt940" / "wolph-jejik-ing.sta"
 CAMT = SAMPLES / "camt053" / "genkgo-camt053.v2.minimal.xml"
 OFX = SAMPLES / "ofx" / "ofxparse-checking.ofx"

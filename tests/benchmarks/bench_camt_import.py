@@ -208,7 +208,7 @@ def test_parse_100k_camt053(statement_file) -> None:
 def test_import_100k_camt053(statement_file, company, tmp_path: Path) -> None:
     from django.db import connection
 
-    from receivables.company import ensure_bank_account
+    from receivables.company.setup import ensure_bank_account
 
     if connection.vendor != "sqlite":
         pytest.skip("the import is measured on a copy of the SQLite test database")

@@ -25,7 +25,7 @@ import pytest
 
 from receivables.imports.master_data import import_master_data
 from receivables.imports.open_entries import import_open_entries
-from receivables.ledger_check import check_ledger
+from receivables.ledger.check import check_ledger
 from receivables.models import CustLedgerEntry
 
 # Smaller runs for profiling: BENCH_ENTRIES=20000 BENCH_CUSTOMERS=4000 PROFILE=1.
@@ -100,7 +100,7 @@ def test_import_100k_open_entries(tmp_path: Path, company) -> None:
     started = time.perf_counter()
     assert check_ledger() == []
     check_elapsed = time.perf_counter() - started
-    from receivables.aggregates import MoneySum
+    from receivables.lib.aggregates import MoneySum
 
     assert CustLedgerEntry.objects.aggregate(total=MoneySum("remaining_amount"))["total"] == remaining_total
 

@@ -39,7 +39,7 @@ from banking.matching import (
     build_index,
     match_statement,
 )
-from receivables.payment_reference import make_kid
+from receivables.lib.payment_reference import make_kid
 
 pytestmark = pytest.mark.benchmark
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from banking.importing import import_statement
-from receivables.company import ensure_bank_account, setup_company
+from receivables.company.setup import ensure_bank_account, setup_company
 from tests.benchmarks.bench_camt_import import ENTRIES, write_statement
 
 pytestmark = pytest.mark.benchmark

@@ -58,11 +58,11 @@ def reference_data(transactional_db):
 
     from banking.csv_formats import seed_csv_formats
     from banking.models import CsvStatementFormat
-    from receivables.roles import sync_role_groups
+    from receivables.lib.roles import sync_role_groups
 
     sync_role_groups(apps)
     seed_csv_formats(CsvStatementFormat)
     from banking.models import PaymentApplicationRule
-    from banking.rules import seed_rules
+    from banking.matching.rules import seed_rules
 
     seed_rules(PaymentApplicationRule)

@@ -8,12 +8,12 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from banking.models import BankAccReconciliation
-from receivables.company import ensure_bank_account, setup_company
+from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.models import Currency
 from tests.e2e.conftest import login, shot
+from tests.samples import SAMPLES
 
 pytestmark = pytest.mark.e2e
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 FILES = [
     ("ofx/ofxparse-checking.ofx", "USD", "auto", "3"),
     ("camt053/iso20022js-nordea-example_camt.xml", "EUR", "auto", None),

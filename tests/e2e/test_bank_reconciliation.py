@@ -9,11 +9,11 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from banking.models import BankAccountStatement
-from receivables.company import ensure_bank_account, setup_company
-from receivables.ledger_check import check_ledger
+from receivables.company.setup import ensure_bank_account, setup_company
+from receivables.ledger.check import check_ledger
 from receivables.models import BankAccount, BankAccountLedgerEntry, GLEntry
-from tests.banking.bank_rec_support import D, bank_entry
-from tests.banking.test_bank_rec_views import CAMT
+from tests.banking.bank_rec.support import D, bank_entry
+from tests.banking.bank_rec.test_views import CAMT
 from tests.e2e.conftest import login, shot
 
 pytestmark = pytest.mark.e2e

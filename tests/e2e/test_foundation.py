@@ -6,11 +6,11 @@ from playwright.sync_api import expect
 from django.core.management import call_command
 from django.utils import timezone
 
-from receivables.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
-from receivables.company import setup_company
-from receivables.ledger_check import check_ledger
+from receivables.company.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
+from receivables.company.setup import setup_company
+from receivables.ledger.check import check_ledger
 from receivables.models import Customer
-from receivables.role_center import cues
+from receivables.role_center.figures import cues
 from tests.e2e.conftest import login, shot
 
 pytestmark = pytest.mark.e2e

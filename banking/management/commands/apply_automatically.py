@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banking.auto_apply import apply_automatically
+from banking.payment_journal.auto_apply import apply_automatically
 from banking.models import AppliedPaymentEntry, BankAccReconciliation
 
 

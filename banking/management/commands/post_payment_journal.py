@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from banking.models import BankAccReconciliation
-from banking.payment_posting import post_payment_journal
+from banking.payment_journal.posting import post_payment_journal
 from receivables.posting import PostingError
 
 

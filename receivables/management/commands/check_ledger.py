@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from receivables.ledger_check import check_ledger
+from receivables.ledger.check import check_ledger
 
 
 class Command(BaseCommand):

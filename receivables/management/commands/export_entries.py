@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from receivables.exports import CSV, FORMATS, KINDS, ExportError, export_entries
+from receivables.ledger.exports import CSV, FORMATS, KINDS, ExportError, export_entries
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from receivables.imports import ImportRejected
 from receivables.imports.cli import read_file, reject
-from receivables.journal_csv import post_journal_file, summary
+from receivables.cash_receipts.csv_posting import post_journal_file, summary
 
 
 class Command(BaseCommand):

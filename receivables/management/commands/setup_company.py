@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from receivables.company import setup_company
-from receivables.dateformula import DateFormulaError, parse
+from receivables.company.setup import setup_company
+from receivables.lib.dateformula import DateFormulaError, parse
 
 
 def _decimal(value: str) -> Decimal:
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from None
         self.stderr.write(f"Company '{setup.name}' is set up (LCY {setup.lcy_code}).")
         if options["demo"]:
-            from receivables.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
+            from receivables.company.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
 
             summary = create_demo_data(today=options["today"] or date.today())
             if summary.created:

@@ -1,0 +1,31 @@
+"""The shell around every window: the language menu."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from django.conf import settings
+
+from receivables.models import UserSetup
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Save the user's language in User Setup, so it follows them to every device."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("That language is not available."))
+    else:
+        UserSetup.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session["user_language"] = language
+        translation.activate(language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    return redirect(next_url)
