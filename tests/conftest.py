@@ -6,9 +6,20 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
+from django.conf import settings
+
 from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.ledger.check import check_ledger
 from receivables.models import Customer, CustomerPostingGroup, PaymentTerms
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Pages are rendered without `collectstatic`, so static files keep their plain names here;
+    # tests/test_static_files.py builds the production files and checks them.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

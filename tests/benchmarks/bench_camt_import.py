@@ -1,6 +1,6 @@
 """How long a 100,000-entry camt.053 takes to parse and to import, and how much memory (issue 4).
 
-Run with:  .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/bench_camt_import.py -p no:xdist
+Run with:  .venv/bin/python -m pytest -m benchmark -n 0 -s tests/benchmarks/bench_camt_import.py -n 0
 
 The target is a full import in under 10 s and under 300 MB. Figures are printed, never asserted: timings
 depend on the machine (and on whatever else it is running). Only the results are asserted.

@@ -1,6 +1,6 @@
 """How long importing 100,000 open entries for 20,000 customers takes, and how much memory.
 
-Run with:  .venv/bin/pytest -m benchmark -s tests/benchmarks/bench_import_open_entries.py
+Run with:  .venv/bin/pytest -m benchmark -n 0 -s tests/benchmarks/bench_import_open_entries.py
 (and with DATABASE_URL=postgres://... for PostgreSQL).
 
 The figures are printed, not asserted: timings depend on the machine. The target is well under a

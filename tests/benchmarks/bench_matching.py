@@ -1,6 +1,6 @@
 """Apply Automatically on a generated statement: speed, memory, and quality against labels.
 
-Run with:  .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/bench_matching.py
+Run with:  .venv/bin/python -m pytest -m benchmark -n 0 -s tests/benchmarks/bench_matching.py
 
 Issue 5's target: 10,000 statement lines against 100,000 open entries of 20,000 customers in
 under 5 s on a 2-core machine; on labelled lines, no wrong application at High. Figures are

@@ -1,6 +1,6 @@
 """Apply Automatically and posting on a large ledger, through the database (issue 5's speed figures).
 
-Run with:  .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/bench_payment_reconciliation.py
+Run with:  .venv/bin/python -m pytest -m benchmark -n 0 -s tests/benchmarks/bench_payment_reconciliation.py
 20,000 customers, 100,000 open invoices (posted by the engine), a statement of 10,000 lines.
 Figures are printed, never asserted.
 """

@@ -1,6 +1,6 @@
 """Importing a 100,000-transaction camt.053 into a payment reconciliation journal: time and memory.
 
-Run with:  .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/bench_statement_import.py
+Run with:  .venv/bin/python -m pytest -m benchmark -n 0 -s tests/benchmarks/bench_statement_import.py
 Figures are printed, never asserted. Target (issue 4): under 10 s and under 300 MB peak.
 """
 from __future__ import annotations
