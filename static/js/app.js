@@ -12,6 +12,9 @@
  *  - Payment Application: the applied amount and the difference follow the ticked entries.
  *  - New content from htmx (htmx:load, also after history restore) gets the grid, lookups
  *    and shortcut hints set up again.
+ *  - Errors: a refused form (422) is swapped in like any answer (htmx-config in base.html) and
+ *    focus goes to its first invalid field or alert; any other error answer, or no answer, is
+ *    shown in #app-alert with the server's own message, and focus goes there.
  */
 (function () {
   "use strict";
@@ -241,6 +244,66 @@
     });
   });
 
+  // ------------------------------------------------------------------ errors
+  function focusFirstError(scope) {
+    var field = scope.querySelector('[aria-invalid="true"]');
+    var alert = field ? null : scope.querySelector('[role="alert"]:not(#app-alert)');
+    var target = field || alert;
+    if (!target) return;
+    if (!field && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+    if (field && typeof field.select === "function" && field.type !== "file") field.select();
+  }
+
+  // The message in an error answer: the element marked data-error-message (our 403/404/409
+  // pages and refusals), else the answer's first heading or its text when it is short.
+  function messageOf(xhr) {
+    var body = (xhr && xhr.responseText) || "";
+    var type = (xhr && xhr.getResponseHeader && xhr.getResponseHeader("Content-Type")) || "";
+    if (type.indexOf("html") === -1) return body.trim().length < 500 ? body.trim() : "";
+    var html = new DOMParser().parseFromString(body, "text/html");
+    var node = html.querySelector("[data-error-message]") || html.querySelector("h1");
+    return node ? node.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function showAlert(text) {
+    var box = document.getElementById("app-alert");
+    if (!box) {
+      window.alert(text);
+      return;
+    }
+    box.querySelector(".notice__text").textContent = text;
+    box.hidden = false;
+    box.focus();
+  }
+
+  function hideAlert() {
+    var box = document.getElementById("app-alert");
+    if (box) box.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest('[data-dismiss="alert"]')) hideAlert();
+  });
+
+  document.addEventListener("htmx:beforeRequest", hideAlert);
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : "";
+    var generic = (document.body.getAttribute("data-error-status") || "%(status)s").replace("%(status)s", status);
+    var text = messageOf(xhr);
+    showAlert(text ? text + " (" + status + ")" : generic);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showAlert(document.body.getAttribute("data-error-network") || "Network error");
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status !== 422) return;
+    var target = event.detail.target;
+    focusFirstError(target && target.isConnected ? target : document);
+  });
+
   // ------------------------------------------------------------------ set-up and htmx
   function enhance(scope) {
     scope = scope || document;
@@ -261,11 +324,16 @@
     enhance(document);
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () {
-      enhance(document);
-    });
-  } else {
+  function start() {
     enhance(document);
+    // A page that comes back with errors (a plain POST answered 422) puts the cursor on the first.
+    var main = document.getElementById("main");
+    if (main && main.querySelector('[aria-invalid="true"], .form-errors')) focusFirstError(main);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

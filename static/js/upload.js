@@ -9,4 +9,14 @@
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
     bar.textContent = bar.value + "%";
   });
+  // Whatever the answer (imported, refused, no network), the bar is done: a full bar beside an
+  // error would say the upload worked.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest ? event.target.closest("form") : null;
+    var bar = form && form.querySelector("progress.progress");
+    if (!bar) return;
+    bar.hidden = true;
+    bar.value = 0;
+    bar.textContent = "";
+  });
 })();
