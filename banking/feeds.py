@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from banking.importing import StatementAlreadyImported, StatementImportError, import_statement
+from banking.importing import (
+    StatementAlreadyImported,
+    StatementImportError,
+    import_statement,
+)
 from banking.models import BankFeed
 
 logger = logging.getLogger("banking.feeds")

@@ -4,11 +4,11 @@ then stage its transactions as lines of a payment reconciliation journal. All or
 from __future__ import annotations
 
 import hashlib
-from itertools import batched
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import batched
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,8 +18,8 @@ from banking.models import (
     BankAccReconciliation,
     BankAccReconciliationLine,
     CsvStatementFormat,
-    MatchConfidence,
     ImportedStatement,
+    MatchConfidence,
     StatementImport,
     StatementType,
 )
@@ -37,8 +37,8 @@ from banking.statements import (
 from banking.statements.csv_presets import CSV_PRESETS
 from receivables.lib.bulk import insert_rows
 from receivables.lib.collector import paused_garbage_collection
-from receivables.models import BankAccount, CompanySetup
 from receivables.lib.validators import normalize_account_no, normalize_iban
+from receivables.models import BankAccount, CompanySetup
 
 FILE_ALREADY_IMPORTED = _(
     "%(file)s was already imported into bank account %(bank)s on %(when)s by %(who)s (import %(id)s)."

@@ -4,9 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
-
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 
 from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.ledger.check import check_ledger

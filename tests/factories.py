@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import factory
 
-from receivables.models import Customer, CustomerPostingGroup, Vendor, VendorPostingGroup
+from receivables.models import (
+    Customer,
+    CustomerPostingGroup,
+    Vendor,
+    VendorPostingGroup,
+)
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

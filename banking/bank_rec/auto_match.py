@@ -23,7 +23,12 @@ from datetime import timedelta
 from django.db import transaction
 
 from banking.matching.normalize import NEARNESS_THRESHOLD, nearness
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, BankRecMatch, ReconciliationLineType
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    BankRecMatch,
+    ReconciliationLineType,
+)
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 
 from . import errors as E

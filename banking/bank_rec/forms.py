@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banking.bank_rec.transfer import general_journal_batches
-from banking.payment_journal.forms import ImportStatementForm
 from banking.models import BankAccReconciliation, BankAccReconciliationLine
+from banking.payment_journal.forms import ImportStatementForm
 from receivables.models import BankAccount, GenJournalBatch
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

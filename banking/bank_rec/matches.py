@@ -13,11 +13,16 @@ from collections.abc import Iterable, Sequence
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, BankRecMatch, ReconciliationLineType
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    BankRecMatch,
+    ReconciliationLineType,
+)
 from receivables.lib.aggregates import MoneySum
 from receivables.lib.bulk import update_rows
-from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 from receivables.lib.money import ZERO
+from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 
 from . import errors as E
 from .errors import BankRecError

@@ -35,8 +35,13 @@ from banking.models import (
     StatementType,
 )
 from receivables.lib.bulk import update_rows
-from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 from receivables.lib.money import ZERO
+from receivables.models import (
+    BankAccount,
+    BankAccountLedgerEntry,
+    CheckLedgerEntry,
+    StatementStatus,
+)
 
 from . import errors as E
 from .errors import BankRecError

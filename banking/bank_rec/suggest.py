@@ -11,7 +11,11 @@ from datetime import date
 
 from django.db import transaction
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, ReconciliationLineType
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    ReconciliationLineType,
+)
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 
 from . import matches

@@ -13,9 +13,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, ReconciliationLineType
-from receivables.models import AccountType, GenJournalBatch, GenJournalLine, TemplateType
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    ReconciliationLineType,
+)
 from receivables.lib.numbering import next_no
+from receivables.models import (
+    AccountType,
+    GenJournalBatch,
+    GenJournalLine,
+    TemplateType,
+)
 
 from . import errors as E
 from .errors import BankRecError

@@ -20,11 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from banking.bank_rec import BankRecError
-from banking.bank_rec import errors as E
-from banking.bank_rec import posting, suggest, transfer, worksheet
+from banking.bank_rec import BankRecError, posting, suggest, transfer, worksheet
 from banking.bank_rec import auto_match as matching
-from banking.bank_rec.importing import import_bank_statement
+from banking.bank_rec import errors as E
 from banking.bank_rec.forms import (
     HeaderForm,
     ImportOntoReconciliationForm,
@@ -34,6 +32,7 @@ from banking.bank_rec.forms import (
     SuggestLinesForm,
     TransferForm,
 )
+from banking.bank_rec.importing import import_bank_statement
 from banking.importing import StatementImportError
 from banking.lists import BANK_RECONCILIATIONS, BANK_STATEMENTS, bank_filter
 from banking.models import (
@@ -46,6 +45,7 @@ from banking.models import (
 )
 from receivables.lib.aggregates import MoneySum
 from receivables.lib.listing import paginate, sorted_by, wants_xlsx, xlsx_response
+from receivables.lib.responses import go_to
 from receivables.models import BankAccount
 
 VIEW = "banking.view_bankaccreconciliation"
@@ -74,17 +74,13 @@ def _worksheet_url(rec: BankAccReconciliation) -> str:
     return reverse("bank_rec:worksheet", args=[rec.pk])
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 def _posted_elsewhere(request: HttpRequest, rec: BankAccReconciliation) -> HttpResponse | None:
     """A posted worksheet has nothing to change: send the user to its posted statement."""
     if rec.status == BankAccReconciliation.Status.OPEN:
         return None
     messages.info(request, _("Bank account reconciliation %(no)s is posted.") % {"no": rec.statement_no})
     statement = BankAccountStatement.objects.filter(reconciliation=rec).first()
-    return _redirect(request, statement.get_absolute_url() if statement else reverse("bank_rec:reconciliation-list"))
+    return go_to(request, statement.get_absolute_url() if statement else reverse("bank_rec:reconciliation-list"))
 
 
 # ---------------------------------------------------------------------------- list and New
@@ -133,7 +129,7 @@ def reconciliation_new(request: HttpRequest) -> HttpResponse:
             form.add_error("statement_no", error.message)
         else:
             messages.success(request, _("Bank account reconciliation %(no)s was created.") % {"no": rec.statement_no})
-            return _redirect(request, _worksheet_url(rec))
+            return go_to(request, _worksheet_url(rec))
     template = "banking/bank_rec/new.html"
     context = {"title": _("New Bank Account Reconciliation"), "form": form}
     if request.htmx:
@@ -235,9 +231,9 @@ def reconciliation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         worksheet.delete_reconciliation(reconciliation=rec)
     except BankRecError as error:
         messages.error(request, error.message)
-        return _redirect(request, _worksheet_url(rec))
+        return go_to(request, _worksheet_url(rec))
     messages.success(request, _("Bank account reconciliation %(no)s was deleted.") % {"no": rec.statement_no})
-    return _redirect(request, reverse("bank_rec:reconciliation-list"))
+    return go_to(request, reverse("bank_rec:reconciliation-list"))
 
 
 # ---------------------------------------------------------------------------- lines
@@ -496,10 +492,10 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
         statement = posting.post_reconciliation(reconciliation=rec, user=request.user)
     except BankRecError as error:
         messages.error(request, _("%(no)s was not posted: %(error)s") % {"no": rec.statement_no, "error": error.message})
-        return _redirect(request, _worksheet_url(rec))
+        return go_to(request, _worksheet_url(rec))
     messages.success(request, _("Bank account reconciliation %(no)s was posted as bank account statement %(no)s.")
                      % {"no": statement.statement_no})
-    return _redirect(request, statement.get_absolute_url())
+    return go_to(request, statement.get_absolute_url())
 
 
 # ---------------------------------------------------------------------------- posted statements

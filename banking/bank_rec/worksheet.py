@@ -17,8 +17,13 @@ from banking.models import (
     StatementType,
 )
 from receivables.lib.aggregates import MoneySum
-from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, increment_no
 from receivables.lib.money import ZERO
+from receivables.models import (
+    BankAccount,
+    BankAccountLedgerEntry,
+    CheckLedgerEntry,
+    increment_no,
+)
 
 from . import errors as E
 from . import matches

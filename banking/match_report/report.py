@@ -18,8 +18,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
+from banking.models import (
+    BankAccReconciliationLine,
+    MatchConfidence,
+    MatchDecision,
+    StatementType,
+)
 from banking.payment_journal.applying import AUTOMATIC
-from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision, StatementType
 
 Outcome = MatchDecision.Outcome
 CONFIDENCES = {

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from banking.match_report.report import MonthFigures, auto_application_by_month, total
 from banking.models import MatchConfidence
 from receivables.lib.listing import Column, wants_xlsx, xlsx_response
-from receivables.models import BankAccount
 from receivables.master.views import render_list
+from receivables.models import BankAccount
 
 VIEW = "banking.view_bankaccreconciliation"
 

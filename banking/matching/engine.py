@@ -61,7 +61,13 @@ from banking.matching.evidence import (
     party_evidence,
     search_text,
 )
-from banking.matching.index import IndexedEntry, MatchIndex, PartyKey, build_index, cents
+from banking.matching.index import (
+    IndexedEntry,
+    MatchIndex,
+    PartyKey,
+    build_index,
+    cents,
+)
 from banking.matching.model import (
     ENTRY_KINDS,
     Decision,

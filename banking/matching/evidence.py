@@ -25,7 +25,11 @@ from banking.matching.normalize import (
     nearness,
     text_tokens,
 )
-from receivables.lib.payment_reference import ReferenceKind, find_references, is_valid_rf
+from receivables.lib.payment_reference import (
+    ReferenceKind,
+    find_references,
+    is_valid_rf,
+)
 
 FULLY = "fully"
 PARTIALLY = "partially"

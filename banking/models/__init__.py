@@ -40,6 +40,20 @@ class TextToAccountMapping(models.Model):
 
 # Statement imports and reconciliation journals live in their own module; importing them here
 # registers them with the banking app.
+from banking.models.bank_rec import (  # noqa: E402, F401
+    BankAccountStatement,
+    BankAccountStatementEntry,
+    BankAccountStatementLine,
+    BankRecMatch,
+)
+from banking.models.matching import (  # noqa: E402, F401
+    AmountMatched,
+    AppliedPaymentEntry,
+    DocNoMatched,
+    MatchDecision,
+    PaymentApplicationRule,
+    RelatedPartyMatched,
+)
 from banking.models.statements import (  # noqa: E402, F401
     BankAccReconciliation,
     BankAccReconciliationLine,
@@ -50,18 +64,4 @@ from banking.models.statements import (  # noqa: E402, F401
     ReconciliationLineType,
     StatementImport,
     StatementType,
-)
-from banking.models.matching import (  # noqa: E402, F401
-    AmountMatched,
-    AppliedPaymentEntry,
-    DocNoMatched,
-    MatchDecision,
-    PaymentApplicationRule,
-    RelatedPartyMatched,
-)
-from banking.models.bank_rec import (  # noqa: E402, F401
-    BankAccountStatement,
-    BankAccountStatementEntry,
-    BankAccountStatementLine,
-    BankRecMatch,
 )

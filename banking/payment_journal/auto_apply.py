@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from banking.payment_journal.applying import open_bank_entries
 from banking.matching import (
     BANK_ACCOUNT,
     LearnedHint,
@@ -39,9 +38,16 @@ from banking.models import (
     PaymentApplicationRule,
     TextToAccountMapping,
 )
+from banking.payment_journal.applying import open_bank_entries
 from receivables.lib.bulk import insert_rows, read_values, update_values
 from receivables.lib.collector import paused_garbage_collection
-from receivables.models import CompanySetup, CustLedgerEntry, Customer, Vendor, VendorLedgerEntry
+from receivables.models import (
+    CompanySetup,
+    CustLedgerEntry,
+    Customer,
+    Vendor,
+    VendorLedgerEntry,
+)
 
 KEPT = {MatchConfidence.MANUAL, MatchConfidence.ACCEPTED}
 BANK_ENTRY_FIELDS = ["entry_no", "document_type", "document_no", "external_document_no", "posting_date",

@@ -12,7 +12,11 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchConfidence,
+)
 from receivables.lib.listing import Column
 
 # What needs a person first: sorting by confidence puts lines without an application on top.

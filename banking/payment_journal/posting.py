@@ -14,10 +14,21 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchConfidence,
+    MatchDecision,
+)
 from banking.payment_journal.applying import ENTRY_SOURCES, record_outcome
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, MatchDecision
 from receivables.lib.bulk import update_rows
-from receivables.models import AccountType, BankAccountLedgerEntry, DocumentType, GenJournalLine, StatementStatus
+from receivables.models import (
+    AccountType,
+    BankAccountLedgerEntry,
+    DocumentType,
+    GenJournalLine,
+    StatementStatus,
+)
 from receivables.posting import PostingError, PostingResult, post, validate_lines
 from receivables.posting.parties import KINDS
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
 from banking.payment_journal.applying import AUTOMATIC, ENTRY_SOURCES, applicable_amount
 from banking.payment_journal.auto_apply import line_candidates
-from banking.models import BankAccReconciliationLine, MatchConfidence, MatchDecision
 
 
 @dataclass

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from banking.payment_journal import views
 from banking.match_report import views as views_reports
+from banking.payment_journal import views
 
 app_name = "banking"
 

@@ -12,16 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
-from banking.payment_journal.forms import ImportStatementForm
 from banking.importing import StatementImportError, import_statement
-from banking.payment_journal.lines import COLUMNS, LineFilterForm, confidence_counts, journal_lines, kept_query
 from banking.lists import PAYMENT_JOURNALS, bank_filter
 from banking.models import BankAccReconciliation, MatchConfidence, StatementType
+from banking.payment_journal.forms import ImportStatementForm
+from banking.payment_journal.lines import (
+    COLUMNS,
+    LineFilterForm,
+    confidence_counts,
+    journal_lines,
+    kept_query,
+)
 from banking.payment_journal.suggestions import line_suggestions
 from receivables.lib.aggregates import MoneySum
 from receivables.lib.listing import paginate, sorted_by, wants_xlsx, xlsx_response
+from receivables.lib.responses import go_to
 from receivables.models import AccountType
 
 VIEW = "banking.view_bankaccreconciliation"
@@ -147,7 +153,7 @@ def import_bank_statement(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(count)s lines imported (%(skipped)s already imported before).")
                                  % {"count": result.imported, "skipped": result.skipped})
                 target = reverse("banking:journal", args=[result.journal.pk])
-            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+            return go_to(request, target)
     return render(request, "banking/import.html", {"title": _("Import Bank Statement"), "form": form},
                   status=422 if form.errors else 200)
 
@@ -166,7 +172,11 @@ def _journal_and_line(pk: int, line_id: int):
 @permission_required(EDIT_PERMISSION, raise_exception=True)
 def journal_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept Applications, Remove Applications, Post Payments Only, Post Payments and Reconcile."""
-    from banking.payment_journal.applying import ApplicationError, accept_applications, remove_applications
+    from banking.payment_journal.applying import (
+        ApplicationError,
+        accept_applications,
+        remove_applications,
+    )
     from banking.payment_journal.posting import post_payment_journal
     from receivables.posting import PostingError
 
@@ -221,8 +231,10 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
         ENTRY_SOURCES,
         ApplicationError,
         applicable_amount,
-        apply_manually as apply_line,
         open_entries_of,
+    )
+    from banking.payment_journal.applying import (
+        apply_manually as apply_line,
     )
     from receivables.lib.money import parse_typed_amount
 
@@ -295,7 +307,11 @@ def apply_manually(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
 @permission_required(EDIT_PERMISSION, raise_exception=True)
 def line_account(request: HttpRequest, pk: int, line_id: int, action: str) -> HttpResponse:
     """Map Text to Account, or Transfer Difference to Account, for one line."""
-    from banking.payment_journal.applying import ApplicationError, map_text_to_account, transfer_difference
+    from banking.payment_journal.applying import (
+        ApplicationError,
+        map_text_to_account,
+        transfer_difference,
+    )
 
     if action not in ("map-text", "transfer-difference"):
         raise Http404

@@ -13,7 +13,12 @@ from decimal import Decimal
 
 from receivables.imports.csvfile import ImportRejected, RowChecker, RowError, read_csv
 from receivables.lib.journal_defaults import fill_from_account
-from receivables.models import AccountType, DetailedEntryType, DocumentType, GenJournalLine
+from receivables.models import (
+    AccountType,
+    DetailedEntryType,
+    DocumentType,
+    GenJournalLine,
+)
 from receivables.posting import PostingError, PostingResult, post, validate_lines
 
 SOURCE_CODE = "GENJNL"

@@ -10,9 +10,14 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from receivables.lib.journal_defaults import fill_from_account
-from receivables.models import AccountType, DocumentType, GenJournalBatch, GenJournalLine
 from receivables.lib.money import ZERO
 from receivables.lib.numbering import next_no
+from receivables.models import (
+    AccountType,
+    DocumentType,
+    GenJournalBatch,
+    GenJournalLine,
+)
 from receivables.posting import PostingResult, post, validate_lines
 from receivables.posting.engine import check_amount_to_apply
 from receivables.posting.errors import PostingError

@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from receivables.cash_receipts import journal as journals
 from receivables.cash_receipts.forms import JournalLineForm, JournalLineFormSet
+from receivables.lib.money import parse_typed_amount
+from receivables.lib.responses import go_to
 from receivables.models import (
     AccountType,
     BankAccount,
@@ -27,7 +28,6 @@ from receivables.models import (
     TemplateType,
     Vendor,
 )
-from receivables.lib.money import parse_typed_amount
 from receivables.posting import PostingError
 from receivables.posting.parties import KINDS
 
@@ -108,7 +108,7 @@ def journal(request: HttpRequest, batch_id: int) -> HttpResponse:
             messages.success(request, _("The journal lines were posted (G/L register %(no)s).")
                              % {"no": result.register.pk})
     # Reports and the posted journal are whole pages: htmx is told to load them as such.
-    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    return go_to(request, target)
 
 
 def _save_lines(formset, new_form) -> None:

@@ -18,6 +18,9 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from receivables.company.setup import ensure_bank_account
+from receivables.lib.money import round_amount
+from receivables.lib.numbering import next_no
+from receivables.lib.payment_reference import mod11_check_digit
 from receivables.models import (
     AccountType,
     Customer,
@@ -35,9 +38,6 @@ from receivables.models import (
     VendorBankAccount,
     VendorPostingGroup,
 )
-from receivables.lib.money import round_amount
-from receivables.lib.numbering import next_no
-from receivables.lib.payment_reference import mod11_check_digit
 from receivables.posting import post
 from receivables.sales.posting import post_sales_documents
 

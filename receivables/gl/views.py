@@ -12,10 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from receivables.lib.listing import (
+    Column,
+    paginate,
+    sorted_by,
+    wants_xlsx,
+    xlsx_response,
+)
 from receivables.master import queries
-from receivables.lib.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
-from receivables.models import BankAccount
 from receivables.master.views import render_list
+from receivables.models import BankAccount
 
 
 class PeriodForm(forms.Form):

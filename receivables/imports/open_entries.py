@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from receivables.lib.bulk import new_row
 from receivables.lib.collector import paused_garbage_collection
+from receivables.lib.money import round_amount
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -46,12 +47,11 @@ from receivables.models import (
     Vendor,
     VendorLedgerEntry,
 )
-from receivables.lib.money import round_amount
 from receivables.posting import PostingError, post, validate_lines
 from receivables.posting import errors as E
 
 from . import ImportResult
-from .csvfile import CsvFile, RowChecker, RowError, ImportRejected, read_csv
+from .csvfile import CsvFile, ImportRejected, RowChecker, RowError, read_csv
 
 SOURCE_CODE = "OPENING"
 COLUMNS = [

@@ -7,17 +7,16 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
-from receivables.imports import ImportRejected, ImportResult
-from receivables.imports import master_data, open_entries
+from receivables.imports import ImportRejected, ImportResult, master_data, open_entries
 from receivables.imports.csvfile import decode
+from receivables.lib.responses import go_to
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 OPEN_ENTRIES = "open_entries"
@@ -148,7 +147,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
                 )
                 # Post-redirect-get; htmx follows the redirect as a full page so the message shows.
                 url = reverse("receivables:import-data")
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+                return go_to(request, url)
     else:
         form = ImportForm(kinds=kinds, initial={"kind": request.GET.get("kind") or kinds[0]})
     template = "receivables/import_data.html"

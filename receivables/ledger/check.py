@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-
 from receivables.lib.aggregates import MoneySum
-
 from receivables.models import (
     BankAccountLedgerEntry,
     BankAccountPostingGroup,

@@ -12,15 +12,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from receivables.ledger import entries as E
 from receivables.lib.listing import paginate, sorted_by, wants_xlsx, xlsx_response
-from receivables.models import DetailedEntryType
 from receivables.lib.money import parse_typed_amount
+from receivables.lib.responses import go_to
+from receivables.models import DetailedEntryType
 from receivables.posting import PostingError
-from receivables.posting.apply_posted import clear_applies_to_id, post_application, set_applies_to_id
-from receivables.posting.corrections import latest_application, reverse_transaction, unapply
+from receivables.posting.apply_posted import (
+    clear_applies_to_id,
+    post_application,
+    set_applies_to_id,
+)
+from receivables.posting.corrections import (
+    latest_application,
+    reverse_transaction,
+    unapply,
+)
 from receivables.posting.parties import CUSTOMER, PartyKind
 
 APPLY_PERMISSION = "receivables.apply_entries"
@@ -132,7 +140,7 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
         action = request.POST.get("action", "")
         if action == "cancel":
             clear_applies_to_id(kind=kind, applies_to_id=applies_to_id)
-            return _leave(request, _entry_url(kind, applying.pk))
+            return go_to(request, _entry_url(kind, applying.pk))
         marks, row_errors = _parse_marks(request, candidates)
         if not row_errors:
             try:
@@ -159,7 +167,7 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
                             request,
                             _("The application was posted (transaction %(no)s).") % {"no": result.transaction_nos[0]},
                         )
-                        return _leave(request, _entry_url(kind, applying.pk))
+                        return go_to(request, _entry_url(kind, applying.pk))
                 elif not request.htmx:
                     return redirect(request.path)
         for entry in candidates:
@@ -179,11 +187,6 @@ def apply_entries(request: HttpRequest, party: str, entry_no: int) -> HttpRespon
     if request.htmx:
         template += "#apply-form"
     return render(request, template, context)
-
-
-def _leave(request: HttpRequest, url: str) -> HttpResponse:
-    """Go to another page; from an htmx request, as a whole-page navigation rather than a swap."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _parse_date(value: str) -> date | None:

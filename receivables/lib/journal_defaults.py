@@ -5,7 +5,14 @@ The engine posts exactly what a line says; these helpers give a line the default
 from __future__ import annotations
 
 from receivables.lib.dateformula import calc_date
-from receivables.models import AccountType, Customer, DocumentType, GenJournalLine, PaymentTerms, Vendor
+from receivables.models import (
+    AccountType,
+    Customer,
+    DocumentType,
+    GenJournalLine,
+    PaymentTerms,
+    Vendor,
+)
 
 DISCOUNT_DOCUMENTS = {DocumentType.INVOICE, DocumentType.CREDIT_MEMO}
 

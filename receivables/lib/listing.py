@@ -5,11 +5,11 @@ shared; `sorted_by` only accepts the columns a view names, never arbitrary field
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-import re
 from io import BytesIO
 
 from django.core.paginator import Page, Paginator

@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from receivables.lib.listing import (
+    Column,
+    paginate,
+    sorted_by,
+    wants_xlsx,
+    xlsx_response,
+)
 from receivables.master import queries
-from receivables.lib.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
 from receivables.models import Customer, Vendor
 
 

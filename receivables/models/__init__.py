@@ -1,7 +1,13 @@
 """The receivables model: setup, master data, ledgers, journals, documents (DESIGN.md section 4)."""
 from __future__ import annotations
 
-from .documents import PostedSalesDocument, PostedSalesLine, SalesDocumentType, SalesHeader, SalesLine
+from .documents import (
+    PostedSalesDocument,
+    PostedSalesLine,
+    SalesDocumentType,
+    SalesHeader,
+    SalesLine,
+)
 from .journal import GenJournalBatch, GenJournalLine, GenJournalTemplate, TemplateType
 from .ledger import (
     BankAccountLedgerEntry,

@@ -28,7 +28,10 @@ def validate_iban(value: str) -> None:
 
 def validate_bank_account_no(value: str) -> None:
     """A Norwegian account number (11 digits) is checked; foreign numbers are taken as given."""
-    from receivables.lib.validators import normalize_account_no, validate_norwegian_account_no
+    from receivables.lib.validators import (
+        normalize_account_no,
+        validate_norwegian_account_no,
+    )
 
     if len(normalize_account_no(value)) == 11:
         validate_norwegian_account_no(value)

@@ -6,7 +6,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .fields import MoneyField, validate_bank_account_no, validate_date_formula, validate_iban, validate_org_no
+from .fields import (
+    MoneyField,
+    validate_bank_account_no,
+    validate_date_formula,
+    validate_iban,
+    validate_org_no,
+)
 
 
 class AccountType(models.TextChoices):

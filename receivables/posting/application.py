@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from receivables.models import DetailedEntryType, DocumentType, GLAccount, TolerancePosting
+from receivables.lib.bulk import new_row
 from receivables.lib.money import ZERO, round_amount, sign
+from receivables.models import (
+    DetailedEntryType,
+    DocumentType,
+    GLAccount,
+    TolerancePosting,
+)
 
 from .context import TransactionContext
 from .errors import POSTING_GROUP_ACCOUNT_MISSING, PostingError
 from .parties import PartyKind
-from receivables.lib.bulk import new_row
-
 from .writer import gl_entry
 
 T = DetailedEntryType

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from receivables.models import CompanySetup
 from receivables.lib.money import ZERO
+from receivables.models import CompanySetup
 
 from . import errors as E
 from .application import ApplicationOptions, apply_entries, post_application_control_gl

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from receivables.models import CompanySetup, Currency
 from receivables.lib.money import round_amount
+from receivables.models import CompanySetup, Currency
 
 from .errors import NO_EXCHANGE_RATE, UNKNOWN_CURRENCY, PostingError
 from .writer import LedgerWriter

@@ -1,26 +1,24 @@
 """Unapply entries (spec 4.2) and reverse transactions (spec 4.3). Both only add entries."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 
+from receivables.lib.money import ZERO
 from receivables.models import (
     BankAccountLedgerEntry,
     CheckLedgerEntry,
     DetailedEntryType,
     GLEntry,
 )
-from receivables.lib.money import ZERO
 
 from . import errors as E
 from .application import add_detail, post_application_control_gl
 from .context import Rates, TransactionContext
 from .engine import PostingResult, assert_balanced, result_of, start_run
 from .errors import PostingError
-from .parties import CUSTOMER, KINDS, VENDOR, PartyKind
+from .parties import CUSTOMER, VENDOR, PartyKind
 from .writer import gl_entry
 
 T = DetailedEntryType

@@ -18,6 +18,7 @@ from django.db.models import Q
 from receivables.lib.bulk import new_row
 from receivables.lib.collector import paused_garbage_collection
 from receivables.lib.dateformula import calc_date
+from receivables.lib.money import ZERO, round_amount
 from receivables.models import (
     AccountType,
     ApplicationMethod,
@@ -36,10 +37,14 @@ from receivables.models import (
     Vendor,
     VendorPostingGroup,
 )
-from receivables.lib.money import ZERO, round_amount
 
 from . import errors as E
-from .application import ApplicationOptions, add_detail, apply_entries, post_application_control_gl
+from .application import (
+    ApplicationOptions,
+    add_detail,
+    apply_entries,
+    post_application_control_gl,
+)
 from .context import Rates, TransactionContext
 from .errors import PostingError
 from .parties import CUSTOMER, KINDS, VENDOR, PartyKind
@@ -302,7 +307,12 @@ def start_run(*, user, source_code: str, transactions: int = 1, batch_name: str 
 
 
 def result_of(writer: LedgerWriter, first_no: int, count: int) -> PostingResult:
-    from receivables.models import CustLedgerEntry, DetailedCustLedgEntry, DetailedVendorLedgEntry, VendorLedgerEntry
+    from receivables.models import (
+        CustLedgerEntry,
+        DetailedCustLedgEntry,
+        DetailedVendorLedgEntry,
+        VendorLedgerEntry,
+    )
 
     return PostingResult(
         register=writer.register,

@@ -13,8 +13,13 @@ from functools import cache
 
 from django.db import models
 
-from receivables.lib.bulk import can_reserve_keys, insert_objects, new_row, reserve_keys, update_rows
-
+from receivables.lib.bulk import (
+    can_reserve_keys,
+    insert_objects,
+    new_row,
+    reserve_keys,
+    update_rows,
+)
 from receivables.models import (
     BankAccountLedgerEntry,
     CheckLedgerEntry,

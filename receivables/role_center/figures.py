@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from receivables.lib.aggregates import MoneySum
-
 from receivables.models import CustLedgerEntry, GenJournalLine, GLRegister
 
 ZERO = Decimal("0")

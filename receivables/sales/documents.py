@@ -27,12 +27,15 @@ from django.utils.translation import gettext_lazy as _
 
 from receivables.lib.aggregates import MoneySum
 from receivables.lib.dateformula import calc_date
+from receivables.lib.money import ZERO
+from receivables.lib.numbering import NumberSeriesError, next_no
+from receivables.lib.payment_reference import mod10_check_digit
 from receivables.models import (
     BankAccount,
     Blocked,
     CompanySetup,
-    Customer,
     CustLedgerEntry,
+    Customer,
     GLAccount,
     PaymentTerms,
     PostedSalesDocument,
@@ -41,10 +44,11 @@ from receivables.models import (
     SalesHeader,
     SalesLine,
 )
-from receivables.lib.money import ZERO
-from receivables.lib.numbering import NumberSeriesError, next_no
-from receivables.lib.payment_reference import mod10_check_digit
-from receivables.sales.posting import NOTHING_TO_POST, line_amounts, post_sales_documents
+from receivables.sales.posting import (
+    NOTHING_TO_POST,
+    line_amounts,
+    post_sales_documents,
+)
 
 NO_SERIES_MISSING = _("The company setup has no number series for %(type)s. Set Invoice Nos. or Credit Memo Nos.")
 CUSTOMER_BLOCKED_ALL = _("You cannot invoice customer %(no)s: the customer is blocked with type All.")

@@ -9,8 +9,17 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from receivables.models import Customer, PaymentTerms, SalesDocumentType, SalesHeader, SalesLine
-from receivables.sales.documents import check_customer_can_be_invoiced, postable_gl_accounts
+from receivables.models import (
+    Customer,
+    PaymentTerms,
+    SalesDocumentType,
+    SalesHeader,
+    SalesLine,
+)
+from receivables.sales.documents import (
+    check_customer_can_be_invoiced,
+    postable_gl_accounts,
+)
 
 CUSTOMER_NOT_FOUND = _("There is no customer with No. %(value)s.")
 GL_ACCOUNT_NOT_FOUND = _(

@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from receivables.lib.journal_defaults import apply_payment_terms
+from receivables.lib.money import ZERO, round_amount
+from receivables.lib.numbering import next_no
+from receivables.lib.payment_reference import make_kid
 from receivables.models import (
     AccountType,
     CompanySetup,
@@ -23,9 +26,6 @@ from receivables.models import (
     SalesDocumentType,
     SalesHeader,
 )
-from receivables.lib.money import ZERO, round_amount
-from receivables.lib.numbering import next_no
-from receivables.lib.payment_reference import make_kid
 from receivables.posting import PostingError, post
 
 NOTHING_TO_POST = _("There is nothing to post: document %(no)s has no lines with an amount.")

@@ -16,13 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
-from receivables.sales import documents
-from receivables.sales.forms import DocumentFilterForm, SalesHeaderForm, line_formset
-from receivables.lib.listing import Column, paginate, sorted_by, wants_xlsx, xlsx_response
+from receivables.lib.listing import (
+    Column,
+    paginate,
+    sorted_by,
+    wants_xlsx,
+    xlsx_response,
+)
+from receivables.lib.responses import go_to
 from receivables.models import PostedSalesDocument, SalesDocumentType, SalesHeader
 from receivables.posting import PostingError
+from receivables.sales import documents
+from receivables.sales.forms import DocumentFilterForm, SalesHeaderForm, line_formset
 
 VIEW_DOCUMENTS = "receivables.view_salesheader"
 CHANGE_DOCUMENTS = "receivables.change_salesheader"
@@ -84,11 +90,6 @@ def _document_type(value: str | None) -> str:
     if value not in SalesDocumentType.values:
         raise Http404(_("Unknown document type."))
     return value
-
-
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    """htmx follows a redirect inside the target; a whole-page change is a client redirect."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _error_text(error: ValidationError | PostingError) -> str:
@@ -155,7 +156,7 @@ def sales_document_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(type)s %(no)s was created. Add its lines.") % {
                 "type": DOCUMENT_TITLE[document_type], "no": header.no})
-            return _redirect(request, reverse("receivables:sales-document", args=[header.pk]) + "#sales-lines")
+            return go_to(request, reverse("receivables:sales-document", args=[header.pk]) + "#sales-lines")
     context = {
         "title": _("New %(type)s") % {"type": DOCUMENT_TITLE[document_type]},
         "header": None,
@@ -181,7 +182,7 @@ def sales_document(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The changes were saved."))
-                return _redirect(request, reverse("receivables:sales-document", args=[header.pk]))
+                return go_to(request, reverse("receivables:sales-document", args=[header.pk]))
         # An invalid form has already copied the typed values onto `header`; show the saved ones.
         header.refresh_from_db()
     elif not request.user.has_perm(CHANGE_DOCUMENTS):
@@ -242,10 +243,10 @@ def sales_document_post(request: HttpRequest, pk: int) -> HttpResponse:
         posted = documents.post_document(header=header, user=request.user)
     except (ValidationError, PostingError) as error:
         messages.error(request, _("%(no)s was not posted: %(error)s") % {"no": header.no, "error": _error_text(error)})
-        return _redirect(request, reverse("receivables:sales-document", args=[header.pk]))
+        return go_to(request, reverse("receivables:sales-document", args=[header.pk]))
     messages.success(request, _("%(no)s was posted as %(type)s %(posted)s.") % {
         "no": header.no, "type": POSTED_TITLE[posted.document_type], "posted": posted.no})
-    return _redirect(request, reverse("receivables:posted-sales-document", args=[posted.pk]))
+    return go_to(request, reverse("receivables:posted-sales-document", args=[posted.pk]))
 
 
 @require_POST
@@ -255,7 +256,7 @@ def sales_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     documents.delete_document(header=header)
     messages.success(request, _("%(type)s %(no)s was deleted.") % {
         "type": DOCUMENT_TITLE[header.document_type], "no": header.no})
-    return _redirect(request, reverse(LIST_URL[header.document_type]))
+    return go_to(request, reverse(LIST_URL[header.document_type]))
 
 
 # ---------------------------------------------------------------------------- posted documents

@@ -4,13 +4,21 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from banking.importing import StatementAlreadyImported, StatementImportError, import_statement, parse_file
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, StatementImport
+from banking.importing import (
+    StatementAlreadyImported,
+    StatementImportError,
+    import_statement,
+    parse_file,
+)
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    StatementImport,
+)
 from receivables.company.setup import ensure_bank_account
 from receivables.models import BankAccount, Currency
 from tests.samples import SAMPLES

@@ -19,14 +19,20 @@ from decimal import Decimal
 
 import pytest
 
+from banking.models import BankAccReconciliation, BankAccReconciliationLine
 from banking.payment_journal.applying import accept_applications
 from banking.payment_journal.auto_apply import apply_automatically
-from banking.models import BankAccReconciliation, BankAccReconciliationLine
 from banking.payment_journal.posting import post_payment_journal
-from receivables.lib.bulk import insert_rows
 from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.ledger.check import check_ledger
-from receivables.models import AccountType, Customer, CustomerPostingGroup, DocumentType, GenJournalLine
+from receivables.lib.bulk import insert_rows
+from receivables.models import (
+    AccountType,
+    Customer,
+    CustomerPostingGroup,
+    DocumentType,
+    GenJournalLine,
+)
 from receivables.posting import post
 
 pytestmark = pytest.mark.benchmark

@@ -62,7 +62,7 @@ def reference_data(transactional_db):
 
     sync_role_groups(apps)
     seed_csv_formats(CsvStatementFormat)
-    from banking.models import PaymentApplicationRule
     from banking.matching.rules import seed_rules
+    from banking.models import PaymentApplicationRule
 
     seed_rules(PaymentApplicationRule)

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from receivables.company.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
 from receivables.company.setup import setup_company

@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 
 from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.ledger.check import check_ledger
-from receivables.models import BankAccountLedgerEntry, CustLedgerEntry, Customer, CustomerPostingGroup, PaymentTerms
+from receivables.models import (
+    BankAccountLedgerEntry,
+    CustLedgerEntry,
+    Customer,
+    CustomerPostingGroup,
+    PaymentTerms,
+)
 from tests.e2e.conftest import login, shot
 from tests.posting_helpers import post_invoice
 

@@ -8,7 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from receivables.models import CompanySetup, Customer, CustLedgerEntry, GLAccount, PaymentTerms
+from receivables.models import (
+    CompanySetup,
+    CustLedgerEntry,
+    Customer,
+    GLAccount,
+    PaymentTerms,
+)
 from tests.posting_helpers import post_invoice
 
 

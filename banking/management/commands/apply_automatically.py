@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banking.payment_journal.auto_apply import apply_automatically
 from banking.models import AppliedPaymentEntry, BankAccReconciliation
+from banking.payment_journal.auto_apply import apply_automatically
 
 
 class Command(BaseCommand):

@@ -5,7 +5,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banking.importing import StatementImportError, import_statement, parse_file, summarize
+from banking.importing import (
+    StatementImportError,
+    import_statement,
+    parse_file,
+    summarize,
+)
 from receivables.models import BankAccount
 
 

@@ -5,7 +5,12 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banking.match_report.report import COUNTS, MonthFigures, auto_application_by_month, total
+from banking.match_report.report import (
+    COUNTS,
+    MonthFigures,
+    auto_application_by_month,
+    total,
+)
 from receivables.models import BankAccount
 
 TABLE = [  # heading, figure

@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from receivables.cash_receipts.csv_posting import post_journal_file, summary
 from receivables.imports import ImportRejected
 from receivables.imports.cli import read_file, reject
-from receivables.cash_receipts.csv_posting import post_journal_file, summary
 
 
 class Command(BaseCommand):

@@ -55,7 +55,11 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from None
         self.stderr.write(f"Company '{setup.name}' is set up (LCY {setup.lcy_code}).")
         if options["demo"]:
-            from receivables.company.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo_data
+            from receivables.company.demo import (
+                DEMO_PASSWORD,
+                DEMO_USERNAME,
+                create_demo_data,
+            )
 
             summary = create_demo_data(today=options["today"] or date.today())
             if summary.created:

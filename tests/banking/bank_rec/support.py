@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from banking.bank_rec.worksheet import add_line, create_reconciliation
-from receivables.models import AccountType, BankAccount, CheckLedgerEntry, DocumentType, GenJournalLine
+from receivables.models import (
+    AccountType,
+    BankAccount,
+    CheckLedgerEntry,
+    DocumentType,
+    GenJournalLine,
+)
 from receivables.posting import post
 from tests.posting_helpers import payment_line
 

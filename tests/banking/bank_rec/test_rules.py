@@ -6,10 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from banking.bank_rec import BankRecError
+from banking.bank_rec import BankRecError, posting
+from banking.bank_rec.auto_match import (
+    match_automatically,
+    match_manually,
+    remove_match,
+    score,
+)
 from banking.bank_rec.importing import import_bank_statement
-from banking.bank_rec.auto_match import match_automatically, match_manually, remove_match, score
-from banking.bank_rec import posting
 from banking.bank_rec.posting import post_reconciliation
 from banking.bank_rec.suggest import suggest_lines
 from banking.bank_rec.transfer import transfer_to_general_journal
@@ -29,10 +33,21 @@ from banking.models import (
     BankRecMatch,
 )
 from receivables.cash_receipts.journal import post_batch
-from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, GenJournalBatch
+from receivables.models import (
+    BankAccount,
+    BankAccountLedgerEntry,
+    CheckLedgerEntry,
+    GenJournalBatch,
+)
 from receivables.posting import PostingError
 from receivables.posting.corrections import reverse_transaction
-from tests.banking.bank_rec.support import D, bank_entry, cheque_refund, nbank, scenario30  # noqa: F401
+from tests.banking.bank_rec.support import (  # noqa: F401
+    D,
+    bank_entry,
+    cheque_refund,
+    nbank,
+    scenario30,
+)
 from tests.banking.bank_rec.test_views import CAMT
 
 ZERO = Decimal("0.00")

@@ -11,7 +11,12 @@ from banking.bank_rec.posting import post_reconciliation
 from banking.bank_rec.suggest import suggest_lines
 from banking.bank_rec.worksheet import create_reconciliation
 from banking.models import BankAccountStatement, BankAccReconciliation
-from receivables.models import BankAccount, BankAccountLedgerEntry, CheckLedgerEntry, GLEntry
+from receivables.models import (
+    BankAccount,
+    BankAccountLedgerEntry,
+    CheckLedgerEntry,
+    GLEntry,
+)
 from tests.banking.bank_rec.support import D, cheque_refund, nbank, scenario30  # noqa: F401
 
 

@@ -13,10 +13,19 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from banking.payment_journal.applying import accept_applications, apply_manually, remove_applications, transfer_difference
-from banking.payment_journal.auto_apply import apply_automatically
 from banking.match_report.report import auto_application_by_month, total
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchDecision
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchDecision,
+)
+from banking.payment_journal.applying import (
+    accept_applications,
+    apply_manually,
+    remove_applications,
+    transfer_difference,
+)
+from banking.payment_journal.auto_apply import apply_automatically
 from banking.payment_journal.posting import post_payment_journal
 from receivables.company.setup import ensure_bank_account
 from receivables.models import BankAccount

@@ -6,9 +6,13 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from banking.payment_journal.auto_apply import apply_automatically
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchDecision
 from banking.matching.reasons import MESSAGES, reason_text
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchDecision,
+)
+from banking.payment_journal.auto_apply import apply_automatically
 from receivables.models import BankAccount
 from tests.posting_helpers import post_invoice
 

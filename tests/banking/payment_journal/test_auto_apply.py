@@ -9,8 +9,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchDecision,
+)
 from banking.payment_journal.auto_apply import apply_automatically
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchDecision
 from banking.payment_journal.posting import post_payment_journal
 from receivables.models import BankAccount, CustLedgerEntry
 from tests.posting_helpers import post_invoice

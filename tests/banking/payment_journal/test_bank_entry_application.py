@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from banking.models import BankAccReconciliation, BankAccReconciliationLine
 from banking.payment_journal.applying import accept_applications, apply_manually
 from banking.payment_journal.auto_apply import apply_automatically
-from banking.models import BankAccReconciliation, BankAccReconciliationLine
 from banking.payment_journal.posting import post_payment_journal
 from banking.payment_journal.posting import test_report as find_problems
 from receivables.models import BankAccount, BankAccountLedgerEntry, GLEntry
@@ -126,7 +126,12 @@ def test_the_payment_application_window_lists_the_bank_s_open_entries(received, 
 
 
 def test_a_posted_line_is_never_changed(received, client, accountant):
-    from banking.payment_journal.applying import ApplicationError, map_text_to_account, remove_applications, transfer_difference
+    from banking.payment_journal.applying import (
+        ApplicationError,
+        map_text_to_account,
+        remove_applications,
+        transfer_difference,
+    )
 
     journal, deposit, payment, entry, other = received
     payment.delete()

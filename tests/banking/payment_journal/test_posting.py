@@ -6,6 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchConfidence,
+    TextToAccountMapping,
+)
 from banking.payment_journal.applying import (
     ApplicationError,
     accept_applications,
@@ -14,9 +20,14 @@ from banking.payment_journal.applying import (
     remove_applications,
     transfer_difference,
 )
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchConfidence, TextToAccountMapping
 from banking.payment_journal.posting import post_payment_journal
-from receivables.models import BankAccount, BankAccountLedgerEntry, CustLedgerEntry, DetailedEntryType as T, GLEntry
+from receivables.models import (
+    BankAccount,
+    BankAccountLedgerEntry,
+    CustLedgerEntry,
+    GLEntry,
+)
+from receivables.models import DetailedEntryType as T
 from receivables.posting import PostingError
 from tests.posting_helpers import post_invoice
 

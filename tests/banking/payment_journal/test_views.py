@@ -7,8 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, MatchDecision
-from receivables.models import BankAccount, CustLedgerEntry, Customer, GLEntry
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    MatchDecision,
+)
+from receivables.models import BankAccount, Customer, GLEntry
 from tests.posting_helpers import post_invoice, post_payment
 
 

@@ -15,17 +15,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from banking.importing import StatementAlreadyImported, StatementImportError, import_statement
-from banking.models import BankAccReconciliation, BankAccReconciliationLine, ImportedStatement, StatementImport
+from banking.importing import (
+    StatementAlreadyImported,
+    StatementImportError,
+    import_statement,
+)
+from banking.models import (
+    BankAccReconciliation,
+    BankAccReconciliationLine,
+    ImportedStatement,
+    StatementImport,
+)
 from banking.statements import (
     CSV_PRESETS,
     NotStreamable,
     ParsedFile,
     StatementParseError,
+    camt,
     parse_statement,
     stream_statement,
 )
-from banking.statements import camt
 from banking.statements._common import unique_ids_streamed, with_unique_ids
 from banking.statements.model import Transaction
 from receivables.company.setup import ensure_bank_account

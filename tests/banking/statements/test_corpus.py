@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -26,11 +25,13 @@ from banking.statements import (
     CSV_PRESETS,
     ParsedFile,
     StatementParseError,
+    camt,
+    detect,
+    mt940,
+    ofx,
     parse_statement,
 )
-from banking.statements import camt, detect, mt940, ofx
 from tests.samples import SAMPLES
-
 
 
 def _manifest() -> list[dict[str, str]]:

@@ -17,7 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from banking.statements import CSV_PRESETS, CsvMapping, ParsedFile, StatementParseError, parse_statement
+from banking.statements import (
+    CSV_PRESETS,
+    CsvMapping,
+    ParsedFile,
+    StatementParseError,
+    parse_statement,
+)
 from banking.statements.errors import UNEXPECTED_PROBLEM
 
 from .test_corpus import CSV_MAPPINGS, MANIFEST, SAMPLES

@@ -16,11 +16,16 @@ import pytest
 from banking.statements import (
     CsvMapping,
     StatementParseError,
+    _common,
+    camt,
     csv_preset,
+    detect,
     detect_format,
+    mt940,
+    ofx,
     parse_statement,
 )
-from banking.statements import _common, camt, csv as csv_parser, detect, mt940, ofx
+from banking.statements import csv as csv_parser
 from banking.statements.model import Statement, Transaction
 
 CAMT053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from receivables.models import BankAccountLedgerEntry, CustLedgerEntry, DetailedEntryType, GLEntry, GLRegister
+from receivables.models import (
+    BankAccountLedgerEntry,
+    CustLedgerEntry,
+    DetailedEntryType,
+    GLEntry,
+    GLRegister,
+)
 from tests.posting_helpers import post_invoice
 
 HEADER = (

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from receivables.models import AccountType, CustLedgerEntry, GenJournalBatch, GenJournalLine, GLEntry
+from receivables.models import (
+    AccountType,
+    CustLedgerEntry,
+    GenJournalBatch,
+    GenJournalLine,
+    GLEntry,
+)
 from tests.posting_helpers import post_invoice
 
 D = Decimal

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path, reverse
 
 from receivables import web_urls
-from receivables.models import CustLedgerEntry, Customer, GLRegister
 from receivables.imports.views import MAX_UPLOAD_BYTES
+from receivables.models import CustLedgerEntry, Customer, GLRegister
 
 # Until the lead includes receivables.imports.urls in receivables/web_urls.py, this module is the URLconf.
 urlpatterns = [

@@ -8,7 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from receivables.ledger.exports import export_entries
-from receivables.models import BankAccountLedgerEntry, CustLedgerEntry, DetailedCustLedgEntry, GLEntry
+from receivables.models import (
+    BankAccountLedgerEntry,
+    CustLedgerEntry,
+    DetailedCustLedgEntry,
+    GLEntry,
+)
 from tests.factories import VendorFactory
 from tests.posting_helpers import post_invoice, post_payment
 

@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from receivables.models import CustLedgerEntry, DetailedCustLedgEntry, DetailedEntryType as T
+from receivables.models import CustLedgerEntry, DetailedCustLedgEntry
+from receivables.models import DetailedEntryType as T
 from tests.posting_helpers import post_invoice, post_payment
 
 D = Decimal

@@ -6,7 +6,8 @@ import pytest
 from django import forms
 from django.template import Context, Template
 from django.utils import formats, translation
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receivables.lib.amounts import AmountError, AmountField, parse_amount
 

@@ -7,8 +7,21 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 
-from receivables.lib.bulk import insert_objects, insert_rows, new_row, reserve_keys, update_rows
-from receivables.models import AccountType, DocumentType, GLAccount, GLEntry, GenJournalLine, GLRegister
+from receivables.lib.bulk import (
+    insert_objects,
+    insert_rows,
+    new_row,
+    reserve_keys,
+    update_rows,
+)
+from receivables.models import (
+    AccountType,
+    DocumentType,
+    GenJournalLine,
+    GLAccount,
+    GLEntry,
+    GLRegister,
+)
 
 pytestmark = pytest.mark.django_db
 

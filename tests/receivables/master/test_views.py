@@ -12,7 +12,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from receivables.company.setup import ensure_bank_account
-from receivables.models import AccountType, CustomerBankAccount, DocumentType, GenJournalLine
+from receivables.models import (
+    AccountType,
+    CustomerBankAccount,
+    DocumentType,
+    GenJournalLine,
+)
 from receivables.posting import post
 from tests.factories import CustomerFactory, VendorFactory
 from tests.posting_helpers import invoice_line, post_payment

@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from receivables.company.setup import ensure_bank_account, setup_company
 from receivables.ledger.check import check_ledger
-from receivables.models import Customer, CustLedgerEntry, CustomerPostingGroup
+from receivables.models import CustLedgerEntry, Customer, CustomerPostingGroup
 from receivables.posting import PostingError
 from tests.posting_helpers import post_invoice, post_payment
 

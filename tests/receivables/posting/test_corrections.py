@@ -10,12 +10,18 @@ from receivables.models import (
     BankAccountLedgerEntry,
     CustLedgerEntry,
     DetailedCustLedgEntry,
-    DetailedEntryType as T,
     GLEntry,
     PaymentTerms,
 )
+from receivables.models import (
+    DetailedEntryType as T,
+)
 from receivables.posting import PostingError
-from receivables.posting.apply_posted import clear_applies_to_id, post_application, set_applies_to_id
+from receivables.posting.apply_posted import (
+    clear_applies_to_id,
+    post_application,
+    set_applies_to_id,
+)
 from receivables.posting.corrections import reverse_transaction, unapply
 from tests.posting_helpers import post_invoice, post_payment
 

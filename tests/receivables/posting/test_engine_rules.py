@@ -15,12 +15,14 @@ from receivables.models import (
     CurrencyExchangeRate,
     CustLedgerEntry,
     DetailedCustLedgEntry,
-    DetailedEntryType as T,
     DocumentType,
     GenJournalLine,
     GLEntry,
     GLRegister,
     VendorLedgerEntry,
+)
+from receivables.models import (
+    DetailedEntryType as T,
 )
 from receivables.posting import PostingError, post, validate_lines
 from tests.factories import VendorFactory

@@ -12,9 +12,11 @@ from receivables.models import (
     CompanySetup,
     CustLedgerEntry,
     DetailedCustLedgEntry,
-    DetailedEntryType as T,
     GLEntry,
     PaymentTerms,
+)
+from receivables.models import (
+    DetailedEntryType as T,
 )
 from receivables.posting import PostingError
 from tests.posting_helpers import post_invoice, post_payment

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from receivables.sales import documents
+from receivables.lib.payment_reference import is_valid_kid, mod10_check_digit
 from receivables.models import (
     Blocked,
     CompanySetup,
@@ -20,8 +20,8 @@ from receivables.models import (
     SalesHeader,
     SalesLine,
 )
-from receivables.lib.payment_reference import is_valid_kid, mod10_check_digit
 from receivables.posting import PostingError
+from receivables.sales import documents
 from tests.factories import CustomerFactory
 
 INVOICE = SalesDocumentType.INVOICE

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from receivables.sales import documents
+from receivables.lib.payment_reference import is_valid_kid
 from receivables.models import (
     Blocked,
     CompanySetup,
@@ -23,7 +23,7 @@ from receivables.models import (
     SalesLine,
     UserSetup,
 )
-from receivables.lib.payment_reference import is_valid_kid
+from receivables.sales import documents
 from tests.factories import CustomerFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
