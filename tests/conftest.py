@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -84,5 +83,3 @@ def master_data_user(db) -> User:
     user.save()
     return user
 
-
-D = date

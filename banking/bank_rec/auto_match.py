@@ -31,9 +31,8 @@ from banking.models import (
 )
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 
-from . import errors as E
 from . import matches
-from .errors import BankRecError
+from .errors import ENTRY_NOT_OPEN, SELECT_ONE_LINE, BankRecError
 from .worksheet import line_text, locked
 
 AMOUNT_SCORE = 13
@@ -137,7 +136,7 @@ def match_manually(*, reconciliation: BankAccReconciliation, line: BankAccReconc
     bank_entries = list(dict.fromkeys(int(pk) for pk in bank_entries))
     check_entries = list(dict.fromkeys(int(pk) for pk in check_entries))
     if not bank_entries and not check_entries:
-        raise BankRecError(E.SELECT_ONE_LINE)
+        raise BankRecError(SELECT_ONE_LINE)
     with transaction.atomic():
         rec = locked(reconciliation)
         line = BankAccReconciliationLine.objects.select_for_update().get(pk=line.pk, reconciliation=rec)
@@ -147,7 +146,7 @@ def match_manually(*, reconciliation: BankAccReconciliation, line: BankAccReconc
         for pk in bank_entries:
             entry = found.get(pk)
             if entry is None:
-                raise BankRecError(E.ENTRY_NOT_OPEN % {"table": matches.bank_label(), "entry": pk})
+                raise BankRecError(ENTRY_NOT_OPEN % {"table": matches.bank_label(), "entry": pk})
             matches.check_bank_entry(rec, line, entry)
             targets.append(entry)
         found_checks = CheckLedgerEntry.objects.select_for_update(of=("self",)).select_related(
@@ -155,7 +154,7 @@ def match_manually(*, reconciliation: BankAccReconciliation, line: BankAccReconc
         for pk in check_entries:
             check = found_checks.get(pk)
             if check is None:
-                raise BankRecError(E.ENTRY_NOT_OPEN % {"table": matches.check_label(), "entry": pk})
+                raise BankRecError(ENTRY_NOT_OPEN % {"table": matches.check_label(), "entry": pk})
             matches.check_check_entry(rec, line, check)
             targets.append(check)
         return matches.add(rec, [(line, target) for target in targets])

@@ -24,8 +24,17 @@ from receivables.lib.bulk import update_rows
 from receivables.lib.money import ZERO
 from receivables.models import BankAccountLedgerEntry, CheckLedgerEntry, StatementStatus
 
-from . import errors as E
-from .errors import BankRecError
+from .errors import (
+    CHECK_NOT_POSTED,
+    CHECK_OF_MATCHED_ENTRY,
+    DIFFERENCE_LINE,
+    ENTRY_ALREADY_MATCHED,
+    ENTRY_NOT_OPEN,
+    ENTRY_OTHER_BANK,
+    ENTRY_WITH_MATCHED_CHECKS,
+    WRONG_ENTRY_KIND,
+    BankRecError,
+)
 
 BANK = ReconciliationLineType.BANK_ACCOUNT_LEDGER_ENTRY
 CHECK = ReconciliationLineType.CHECK_LEDGER_ENTRY
@@ -47,14 +56,14 @@ def check_bank_entry(reconciliation: BankAccReconciliation, line: BankAccReconci
     if line.type != BANK:
         raise BankRecError(_wrong_kind(line), line_no=line.line_no)
     if entry.bank_account_id != reconciliation.bank_account_id:
-        raise BankRecError(E.ENTRY_OTHER_BANK % {"table": bank_label(), "entry": entry.pk,
+        raise BankRecError(ENTRY_OTHER_BANK % {"table": bank_label(), "entry": entry.pk,
                                                  "other": entry.bank_account.no, "bank": reconciliation.bank_account.no})
     if not entry.open or entry.remaining_amount == 0:
-        raise BankRecError(E.ENTRY_NOT_OPEN % {"table": bank_label(), "entry": entry.pk})
+        raise BankRecError(ENTRY_NOT_OPEN % {"table": bank_label(), "entry": entry.pk})
     if entry.statement_status == StatementStatus.CHECK_ENTRY_APPLIED:
-        raise BankRecError(E.ENTRY_WITH_MATCHED_CHECKS % {"entry": entry.pk})
+        raise BankRecError(ENTRY_WITH_MATCHED_CHECKS % {"entry": entry.pk})
     if entry.statement_status != StatementStatus.OPEN:
-        raise BankRecError(E.ENTRY_ALREADY_MATCHED % {"table": bank_label(), "entry": entry.pk,
+        raise BankRecError(ENTRY_ALREADY_MATCHED % {"table": bank_label(), "entry": entry.pk,
                                                       "line": entry.statement_line_no, "no": entry.statement_no})
 
 
@@ -63,24 +72,24 @@ def check_check_entry(reconciliation: BankAccReconciliation, line: BankAccReconc
     if line.type != CHECK:
         raise BankRecError(_wrong_kind(line), line_no=line.line_no)
     if check.bank_account_id != reconciliation.bank_account_id:
-        raise BankRecError(E.ENTRY_OTHER_BANK % {"table": check_label(), "entry": check.pk,
+        raise BankRecError(ENTRY_OTHER_BANK % {"table": check_label(), "entry": check.pk,
                                                  "other": check.bank_account.no, "bank": reconciliation.bank_account.no})
     if not check.open:
-        raise BankRecError(E.ENTRY_NOT_OPEN % {"table": check_label(), "entry": check.pk})
+        raise BankRecError(ENTRY_NOT_OPEN % {"table": check_label(), "entry": check.pk})
     if check.entry_status not in RECONCILABLE_CHECKS:
-        raise BankRecError(E.CHECK_NOT_POSTED % {"entry": check.pk, "status": check.get_entry_status_display()})
+        raise BankRecError(CHECK_NOT_POSTED % {"entry": check.pk, "status": check.get_entry_status_display()})
     if check.statement_status != StatementStatus.OPEN:
-        raise BankRecError(E.ENTRY_ALREADY_MATCHED % {"table": check_label(), "entry": check.pk,
+        raise BankRecError(ENTRY_ALREADY_MATCHED % {"table": check_label(), "entry": check.pk,
                                                       "line": check.statement_line_no, "no": check.statement_no})
     if check.bank_account_ledger_entry.statement_status == StatementStatus.BANK_ACC_ENTRY_APPLIED:
-        raise BankRecError(E.CHECK_OF_MATCHED_ENTRY % {"entry": check.pk,
+        raise BankRecError(CHECK_OF_MATCHED_ENTRY % {"entry": check.pk,
                                                        "bank_entry": check.bank_account_ledger_entry_id})
 
 
 def _wrong_kind(line: BankAccReconciliationLine) -> str:
     if line.type == ReconciliationLineType.DIFFERENCE:
-        return E.DIFFERENCE_LINE % {"line": line.line_no}
-    return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
+        return DIFFERENCE_LINE % {"line": line.line_no}
+    return WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
 
 
 def add(reconciliation: BankAccReconciliation, pairs: Sequence[tuple[BankAccReconciliationLine, object]], *,
@@ -121,7 +130,7 @@ def add(reconciliation: BankAccReconciliation, pairs: Sequence[tuple[BankAccReco
             raise
         table, entry_no = ((bank_label(), taken.bank_entry_id) if taken.bank_entry_id
                            else (check_label(), taken.check_entry_id))
-        raise BankRecError(E.ENTRY_ALREADY_MATCHED % {"table": table, "entry": entry_no, "line": taken.line.line_no,
+        raise BankRecError(ENTRY_ALREADY_MATCHED % {"table": table, "entry": entry_no, "line": taken.line.line_no,
                                                       "no": taken.line.reconciliation.statement_no}) from None
     update_rows(BankAccountLedgerEntry, _unique(bank_entries), STAMP_FIELDS)
     update_rows(CheckLedgerEntry, _unique(checks), STAMP_FIELDS)

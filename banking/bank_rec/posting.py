@@ -43,8 +43,22 @@ from receivables.models import (
     StatementStatus,
 )
 
-from . import errors as E
-from .errors import BankRecError
+from .errors import (
+    ALREADY_POSTED,
+    APPLICATION_NOT_CORRECT,
+    CHECK_MORE_THAN_REMAINING,
+    DIFFERENCE_LINE,
+    ENDING_BALANCE_NOT_TOTAL,
+    ENTRY_NOT_OPEN,
+    LINE_APPLIED_AMOUNT,
+    MATCHED_AMOUNT_CHANGED,
+    NOT_A_BANK_RECONCILIATION,
+    STATEMENT_DATE_MISSING,
+    STATEMENT_NO_TAKEN,
+    TOTAL_DIFFERENCE,
+    WRONG_ENTRY_KIND,
+    BankRecError,
+)
 from .matches import bank_label, check_label
 from .worksheet import line_text
 
@@ -88,16 +102,16 @@ def problems(reconciliation: BankAccReconciliation, lines: list[BankAccReconcili
     found: list[Problem] = []
     rec = reconciliation
     if rec.statement_type != StatementType.BANK_RECONCILIATION:
-        return [Problem(E.NOT_A_BANK_RECONCILIATION % {"no": rec.statement_no})]
+        return [Problem(NOT_A_BANK_RECONCILIATION % {"no": rec.statement_no})]
     if rec.status != BankAccReconciliation.Status.OPEN:
-        return [Problem(E.ALREADY_POSTED % {"no": rec.statement_no, "bank": rec.bank_account.no})]
+        return [Problem(ALREADY_POSTED % {"no": rec.statement_no, "bank": rec.bank_account.no})]
     if not rec.statement_date:
-        found.append(Problem(E.STATEMENT_DATE_MISSING % {"bank": rec.bank_account.no, "no": rec.statement_no}))
+        found.append(Problem(STATEMENT_DATE_MISSING % {"bank": rec.bank_account.no, "no": rec.statement_no}))
     if BankAccountStatement.objects.filter(bank_account=rec.bank_account_id, statement_no=rec.statement_no).exists():
-        found.append(Problem(E.STATEMENT_NO_TAKEN % {"bank": rec.bank_account.no, "no": rec.statement_no}))
+        found.append(Problem(STATEMENT_NO_TAKEN % {"bank": rec.bank_account.no, "no": rec.statement_no}))
     total = sum((line.statement_amount for line in lines), ZERO)
     if rec.statement_ending_balance != rec.balance_last_statement + total:
-        found.append(Problem(E.ENDING_BALANCE_NOT_TOTAL))
+        found.append(Problem(ENDING_BALANCE_NOT_TOTAL))
     applied_total = difference_lines = line_differences = ZERO
     cheques_per_entry: dict[int, Decimal] = defaultdict(Decimal)
     remaining_of: dict[int, Decimal] = {}
@@ -107,7 +121,7 @@ def problems(reconciliation: BankAccReconciliation, lines: list[BankAccReconcili
         if line.type == DIFFERENCE:
             difference_lines += line.statement_amount
             if line_matches:
-                found.append(Problem(E.DIFFERENCE_LINE % {"line": line.line_no}, line.line_no))
+                found.append(Problem(DIFFERENCE_LINE % {"line": line.line_no}, line.line_no))
             continue
         closed = ZERO
         for match in line_matches:
@@ -121,18 +135,18 @@ def problems(reconciliation: BankAccReconciliation, lines: list[BankAccReconcili
                 cheques_per_entry[bank_entry.pk] += match.amount
                 remaining_of[bank_entry.pk] = bank_entry.remaining_amount
         if line.applied_amount != closed:
-            found.append(Problem(E.LINE_APPLIED_AMOUNT % {"expected": money(closed), "line": line.line_no,
+            found.append(Problem(LINE_APPLIED_AMOUNT % {"expected": money(closed), "line": line.line_no,
                                                           "applied": money(line.applied_amount)}, line.line_no))
         applied_total += closed
     for entry_no, amount in cheques_per_entry.items():
         remaining = remaining_of[entry_no]
         if abs(amount) > abs(remaining) or (amount and remaining and (amount > 0) != (remaining > 0)):
-            found.append(Problem(E.CHECK_MORE_THAN_REMAINING % {"entry": entry_no, "remaining": money(remaining)}))
+            found.append(Problem(CHECK_MORE_THAN_REMAINING % {"entry": entry_no, "remaining": money(remaining)}))
     if total != applied_total + difference_lines:
-        found.append(Problem(E.APPLICATION_NOT_CORRECT % {"applied": money(applied_total + difference_lines),
+        found.append(Problem(APPLICATION_NOT_CORRECT % {"applied": money(applied_total + difference_lines),
                                                           "total": money(total)}))
     elif line_differences != difference_lines:
-        found.append(Problem(E.TOTAL_DIFFERENCE % {"difference": money(line_differences),
+        found.append(Problem(TOTAL_DIFFERENCE % {"difference": money(line_differences),
                                                    "expected": money(difference_lines)}))
     return found
 
@@ -141,20 +155,20 @@ def _match_problem(rec: BankAccReconciliation, line: BankAccReconciliationLine, 
     if match.bank_entry_id:
         entry = match.bank_entry
         if line.type == CHECK:
-            return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
+            return WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
         if entry.bank_account_id != rec.bank_account_id or not entry.open:
-            return E.ENTRY_NOT_OPEN % {"table": bank_label(), "entry": entry.pk}
+            return ENTRY_NOT_OPEN % {"table": bank_label(), "entry": entry.pk}
         if entry.remaining_amount != match.amount:
-            return E.MATCHED_AMOUNT_CHANGED % {"entry": entry.pk, "remaining": money(entry.remaining_amount),
+            return MATCHED_AMOUNT_CHANGED % {"entry": entry.pk, "remaining": money(entry.remaining_amount),
                                                "line": line.line_no, "amount": money(match.amount)}
         return ""
     check = match.check_entry
     if line.type != CHECK:
-        return E.WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
+        return WRONG_ENTRY_KIND % {"line": line.line_no, "type": line.get_type_display()}
     if check.bank_account_id != rec.bank_account_id or not check.open:
-        return E.ENTRY_NOT_OPEN % {"table": check_label(), "entry": check.pk}
+        return ENTRY_NOT_OPEN % {"table": check_label(), "entry": check.pk}
     if not check.bank_account_ledger_entry.open:
-        return E.ENTRY_NOT_OPEN % {"table": bank_label(), "entry": check.bank_account_ledger_entry_id}
+        return ENTRY_NOT_OPEN % {"table": bank_label(), "entry": check.bank_account_ledger_entry_id}
     return ""
 
 

@@ -26,8 +26,7 @@ from receivables.models import (
     TemplateType,
 )
 
-from . import errors as E
-from .errors import BankRecError
+from .errors import NOTHING_TO_TRANSFER, BankRecError
 from .worksheet import LINE_NO_STEP, line_text, locked
 
 
@@ -52,7 +51,7 @@ def transfer_to_general_journal(*, reconciliation: BankAccReconciliation, batch:
         rec = locked(reconciliation)
         chosen = lines_to_transfer(rec, lines)
         if not chosen:
-            raise BankRecError(E.NOTHING_TO_TRANSFER)
+            raise BankRecError(NOTHING_TO_TRANSFER)
         bank = rec.bank_account
         top = GenJournalLine.objects.filter(batch=batch).aggregate(top=Max("line_no"))["top"] or 0
         created = []

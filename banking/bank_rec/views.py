@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from banking.bank_rec import BankRecError, posting, suggest, transfer, worksheet
 from banking.bank_rec import auto_match as matching
-from banking.bank_rec import errors as E
+from banking.bank_rec.errors import MATCH_SUMMARY, SELECT_ONE_LINE, SHORT_TEXT
 from banking.bank_rec.forms import (
     HeaderForm,
     ImportOntoReconciliationForm,
@@ -360,9 +360,9 @@ def match_automatically(request: HttpRequest, pk: int) -> HttpResponse:
         except BankRecError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, str(E.MATCH_SUMMARY % {"matched": result.matched,
+            messages.success(request, str(MATCH_SUMMARY % {"matched": result.matched,
                                                                       "lines": result.lines}))
-            messages.info(request, str(E.SHORT_TEXT % {"length": matching.NEARNESS_THRESHOLD}))
+            messages.info(request, str(SHORT_TEXT % {"length": matching.NEARNESS_THRESHOLD}))
             return _updated(request, rec)
     return _dialog(request, rec, form, title=_("Match Bank Entries"), submit=_("OK"),
                    action=reverse("bank_rec:match-automatically", args=[rec.pk]))
@@ -441,7 +441,7 @@ def match_manually(request: HttpRequest, pk: int) -> HttpResponse:
     lines = _selected_lines(request, rec)
     try:
         if len(lines) != 1:
-            raise BankRecError(E.SELECT_ONE_LINE)
+            raise BankRecError(SELECT_ONE_LINE)
         created = matching.match_manually(reconciliation=rec, line=lines[0], bank_entries=_ids(request, "entry"),
                                           check_entries=_ids(request, "check"), user=request.user)
     except BankRecError as error:

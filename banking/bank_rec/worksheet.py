@@ -25,9 +25,15 @@ from receivables.models import (
     increment_no,
 )
 
-from . import errors as E
 from . import matches
-from .errors import BankRecError
+from .errors import (
+    ALREADY_POSTED,
+    BANK_BLOCKED,
+    NOT_A_BANK_RECONCILIATION,
+    REMOVE_MATCH_FIRST,
+    STATEMENT_NO_TAKEN,
+    BankRecError,
+)
 
 LINE_NO_STEP = 10000
 LINE_FIELDS = ["type", "transaction_date", "value_date", "document_no", "check_no", "description",
@@ -56,9 +62,9 @@ def locked(reconciliation: BankAccReconciliation) -> BankAccReconciliation:
     fresh = BankAccReconciliation.objects.select_for_update(of=("self",)).select_related("bank_account").get(
         pk=reconciliation.pk)
     if fresh.statement_type != StatementType.BANK_RECONCILIATION:
-        raise BankRecError(E.NOT_A_BANK_RECONCILIATION % {"no": fresh.statement_no})
+        raise BankRecError(NOT_A_BANK_RECONCILIATION % {"no": fresh.statement_no})
     if fresh.status != BankAccReconciliation.Status.OPEN:
-        raise BankRecError(E.ALREADY_POSTED % {"no": fresh.statement_no, "bank": fresh.bank_account.no})
+        raise BankRecError(ALREADY_POSTED % {"no": fresh.statement_no, "bank": fresh.bank_account.no})
     return fresh
 
 
@@ -80,7 +86,7 @@ def create_reconciliation(*, bank_account: BankAccount, statement_no: str = "", 
                           statement_ending_balance: Decimal = ZERO, user=None) -> BankAccReconciliation:
     """New worksheet; blank statement no. and balance last statement take the bank card's."""
     if bank_account.blocked:
-        raise BankRecError(E.BANK_BLOCKED % {"bank": bank_account.no})
+        raise BankRecError(BANK_BLOCKED % {"bank": bank_account.no})
     with transaction.atomic():
         # The bank row is the lock that hands out statement numbers one at a time.
         bank = BankAccount.objects.select_for_update().get(pk=bank_account.pk)
@@ -97,7 +103,7 @@ def create_reconciliation(*, bank_account: BankAccount, statement_no: str = "", 
                     created_by=user if getattr(user, "pk", None) else None,
                 )
         except IntegrityError:
-            raise BankRecError(E.STATEMENT_NO_TAKEN % {"bank": bank.no, "no": statement_no}) from None
+            raise BankRecError(STATEMENT_NO_TAKEN % {"bank": bank.no, "no": statement_no}) from None
 
 
 def _check_statement_no(bank: BankAccount, statement_no: str, *, exclude: int | None = None) -> None:
@@ -106,7 +112,7 @@ def _check_statement_no(bank: BankAccount, statement_no: str, *, exclude: int | 
     ).exclude(pk=exclude).exists() or BankAccountStatement.objects.filter(
         bank_account=bank, statement_no=statement_no).exists()
     if clash:
-        raise BankRecError(E.STATEMENT_NO_TAKEN % {"bank": bank.no, "no": statement_no})
+        raise BankRecError(STATEMENT_NO_TAKEN % {"bank": bank.no, "no": statement_no})
 
 
 def update_header(*, reconciliation: BankAccReconciliation, statement_no: str, statement_date: date | None,
@@ -161,7 +167,7 @@ def update_line(*, line: BankAccReconciliationLine, **fields) -> BankAccReconcil
         locked(line.reconciliation)
         fresh = BankAccReconciliationLine.objects.select_for_update().get(pk=line.pk)
         if "type" in fields and fields["type"] != fresh.type and fresh.bank_rec_matches.exists():
-            raise BankRecError(E.REMOVE_MATCH_FIRST % {"line": fresh.line_no}, line_no=fresh.line_no)
+            raise BankRecError(REMOVE_MATCH_FIRST % {"line": fresh.line_no}, line_no=fresh.line_no)
         for name, value in fields.items():
             setattr(fresh, name, value)
         fresh.save(update_fields=list(fields))
@@ -172,7 +178,7 @@ def delete_line(*, line: BankAccReconciliationLine) -> None:
     with transaction.atomic():
         locked(line.reconciliation)
         if line.bank_rec_matches.exists():
-            raise BankRecError(E.REMOVE_MATCH_FIRST % {"line": line.line_no}, line_no=line.line_no)
+            raise BankRecError(REMOVE_MATCH_FIRST % {"line": line.line_no}, line_no=line.line_no)
         line.delete()
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,3 +30,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
                                            require_https=request.is_secure()):
         next_url = "/"
     return redirect(next_url)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico on pages that name no icon of their own (the admin's).
+    return redirect(static("img/favicon.svg"))

@@ -32,7 +32,6 @@ from banking.matching import (
 from banking.matching.normalize import doc_keys_in_text, name_tokens
 from receivables.lib.payment_reference import make_kid
 
-D = Decimal
 TODAY = date(2026, 1, 31)
 FJORD = Party("customer", "C10000", "Fjord Handel AS", account_nos=("15031234567",))
 IDENTITY_CODES = {"kid", "rf", "doc_no_in_text", "ext_doc_no_in_text", "iban", "account_no", "learned"}
@@ -43,7 +42,7 @@ def inv_1001(**changes) -> OpenEntry:
     fields = dict(
         entry_no=1, kind="customer", party_no="C10000", document_type="invoice",
         document_no="INV-1001", posting_date=date(2026, 1, 1), due_date=date(2026, 1, 31),
-        remaining_amount=D("1000.00"), remaining_pmt_disc_possible=D("20.00"),
+        remaining_amount=Decimal("1000.00"), remaining_pmt_disc_possible=Decimal("20.00"),
         pmt_discount_date=date(2026, 1, 9), pmt_disc_tolerance_date=date(2026, 1, 14),
     )
     fields.update(changes)
@@ -54,14 +53,14 @@ def invoice(entry_no: int, party_no: str, amount: str, document_no: str = "", **
     fields = dict(
         entry_no=entry_no, kind="customer", party_no=party_no, document_type="invoice",
         document_no=document_no or str(10000 + entry_no), posting_date=date(2026, 1, 2),
-        due_date=date(2026, 1, 2 + entry_no % 25), remaining_amount=D(amount),
+        due_date=date(2026, 1, 2 + entry_no % 25), remaining_amount=Decimal(amount),
     )
     fields.update(changes)
     return OpenEntry(**fields)
 
 
 def line(amount: str, text: str = "", on: date = date(2026, 1, 25), line_id: int = 1, **fields) -> StatementLine:
-    return StatementLine(line_id, on, D(amount), text, **fields)
+    return StatementLine(line_id, on, Decimal(amount), text, **fields)
 
 
 def decide(lines, entries, parties=(FJORD,), settings=None, mappings=(), hints=()):
@@ -109,20 +108,20 @@ class ScenarioTests:
         decision = one(line("980.00", "Faktura INV-1001 Fjord Handel AS", on=date(2026, 1, 6)), [inv_1001()])
         assert (decision.confidence, decision.score) == ("high", 3996)
         assert (decision.account_type, decision.account_no) == ("customer", "C10000")
-        assert applied(decision) == [(1, D("980.00"), D("20.00"))]
-        assert decision.applied_amount == D("980.00")
+        assert applied(decision) == [(1, Decimal("980.00"), Decimal("20.00"))]
+        assert decision.applied_amount == Decimal("980.00")
         assert {"doc_no_in_text", "name_exact", "amount_with_discount"} <= codes(decision)
 
     def test_it_applies_scenario_23_at_80_nearness_at_high_8(self) -> None:
         decision = one(line("980.00", "Faktura INV-1001 Fjord Handel", on=date(2026, 1, 6)), [inv_1001()])
         assert (decision.confidence, decision.score) == ("high", 3992)
         assert decision.reasons[0].params["related_party"] == "partially"
-        assert applied(decision) == [(1, D("980.00"), D("20.00"))]
+        assert applied(decision) == [(1, Decimal("980.00"), Decimal("20.00"))]
 
     def test_it_applies_scenario_25_by_payer_account_at_high_9(self) -> None:
         decision = one(line("1000.00", "Transfer fra kunde", party_account="1503.12.34567"), [inv_1001()])
         assert (decision.confidence, decision.score) == ("high", 3991)
-        assert applied(decision) == [(1, D("1000.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("1000.00"), Decimal("0.00"))]
         assert "account_no" in codes(decision)
 
     @pytest.mark.parametrize("other_party", ["C10000", "C20000"])
@@ -133,25 +132,25 @@ class ScenarioTests:
             line("1000.00", "Transfer fra kunde", party_account="1503.12.34567"), [inv_1001(), other], parties
         )
         assert (decision.confidence, decision.score) == ("medium", 2997)
-        assert applied(decision) == [(1, D("1000.00"), D("0.00"))]  # the older one of C10000
+        assert applied(decision) == [(1, Decimal("1000.00"), Decimal("0.00"))]  # the older one of C10000
 
     def test_it_applies_scenario_26_within_the_tolerance_at_high_4(self) -> None:
-        settings = MatchSettings(tolerance_type="amount", tolerance_value=D("5"))
+        settings = MatchSettings(tolerance_type="amount", tolerance_value=Decimal("5"))
         decision = one(line("996.00", "Faktura INV-1001 Fjord Handel AS"), [inv_1001()], settings=settings)
         assert (decision.confidence, decision.score) == ("high", 3996)
-        assert applied(decision) == [(1, D("996.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("996.00"), Decimal("0.00"))]
         assert "amount_within_tolerance" in codes(decision)
 
     def test_it_applies_scenario_26_outside_the_tolerance_at_medium_2(self) -> None:
-        settings = MatchSettings(tolerance_type="amount", tolerance_value=D("5"))
+        settings = MatchSettings(tolerance_type="amount", tolerance_value=Decimal("5"))
         decision = one(line("994.00", "Faktura INV-1001 Fjord Handel AS"), [inv_1001()], settings=settings)
         assert (decision.confidence, decision.score) == ("medium", 2998)
-        assert applied(decision) == [(1, D("994.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("994.00"), Decimal("0.00"))]
         assert "partial_payment" in codes(decision)
 
     def test_it_computes_the_tolerance_ranges_of_6_4(self) -> None:
-        amount5 = MatchSettings(tolerance_type="amount", tolerance_value=D("5"))
-        percent1 = MatchSettings(tolerance_type="percentage", tolerance_value=D("1"))
+        amount5 = MatchSettings(tolerance_type="amount", tolerance_value=Decimal("5"))
+        percent1 = MatchSettings(tolerance_type="percentage", tolerance_value=Decimal("1"))
         assert tolerance_range(99600, amount5) == (99100, 100100)
         assert tolerance_range(99400, amount5) == (98900, 99900)
         assert tolerance_range(300, amount5) == (0, 800)  # clamped at zero
@@ -191,7 +190,7 @@ class ScenarioTests:
         assert "12345" not in doc_keys_in_text("KID 00000123455")
         decision = one(line("1500.00", "KID 00000123455"), [entry])
         assert (decision.confidence, decision.score) == ("high", 3996)
-        assert applied(decision) == [(7, D("1500.00"), D("0.00"))]
+        assert applied(decision) == [(7, Decimal("1500.00"), Decimal("0.00"))]
         kid_reason = next(reason for reason in decision.reasons if reason.code == "kid")
         assert kid_reason.text == "KID 00000123455 matches invoice 12345"
         assert "doc_no_in_text" not in codes(decision)
@@ -204,22 +203,22 @@ class SignalTests:
             invoice(2, "C10000", "800.00", "5002", payment_reference="RF18539007547034"),
         ]
         by_kid = one(line("700.00", creditor_reference="0000 0050 013"), entries)
-        assert (by_kid.confidence, applied(by_kid)) == ("high", [(1, D("700.00"), D("0.00"))])
+        assert (by_kid.confidence, applied(by_kid)) == ("high", [(1, Decimal("700.00"), Decimal("0.00"))])
         by_rf = one(line("800.00", "Ref RF18 5390 0754 7034 takk"), entries)
-        assert (by_rf.confidence, applied(by_rf)) == ("high", [(2, D("800.00"), D("0.00"))])
+        assert (by_rf.confidence, applied(by_rf)) == ("high", [(2, Decimal("800.00"), Decimal("0.00"))])
         assert "rf" in codes(by_rf)
 
     @pytest.mark.parametrize("text", ["Faktura10321", "faktura nr:10321", "FAKT.10321", "Betaling 10321 takk"])
     def test_it_finds_document_numbers_glued_to_words(self, text) -> None:
         decision = one(line("640.00", text), [invoice(1, "C10000", "640.00", "10321")])
-        assert applied(decision) == [(1, D("640.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("640.00"), Decimal("0.00"))]
         assert "doc_no_in_text" in codes(decision)
         assert (decision.confidence, decision.score) == ("medium", 2994)  # no party: Medium 6
 
     @pytest.mark.parametrize("text", ["INV-1001", "inv 1001", "INV1001", "Faktura 1001"])
     def test_it_finds_prefixed_document_numbers_in_several_spellings(self, text) -> None:
         decision = one(line("1000.00", text), [inv_1001()])
-        assert applied(decision) == [(1, D("1000.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("1000.00"), Decimal("0.00"))]
         assert "doc_no_in_text" in codes(decision)
 
     def test_it_ignores_dates_and_amounts_in_the_text(self) -> None:
@@ -258,7 +257,7 @@ class SignalTests:
         assert decision.reasons[0].params["related_party"] == level
         expected = ("high", 3991) if level == "fully" else ("medium", 2992)
         assert (decision.confidence, decision.score) == expected
-        assert applied(decision) == [(1, D("1000.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("1000.00"), Decimal("0.00"))]
 
     def test_it_normalizes_names_without_legal_forms_and_nordic_letters(self) -> None:
         assert name_tokens("Bjørk & Sønner A/S") == ["bjork", "sonner"]
@@ -274,7 +273,7 @@ class SignalTests:
         decision = one(line("600.00", "Faktura 10321/10322 og 10330", party_name="Fjord Handel AS"), entries)
         assert (decision.confidence, decision.score) == ("high", 3997)  # Fully, Yes-Multiple, Multiple
         assert applied(decision) == [
-            (2, D("200.00"), D("0.00")), (3, D("300.00"), D("0.00")), (1, D("100.00"), D("0.00"))
+            (2, Decimal("200.00"), Decimal("0.00")), (3, Decimal("300.00"), Decimal("0.00")), (1, Decimal("100.00"), Decimal("0.00"))
         ]
 
     def test_it_notes_invoices_left_out_when_the_amount_is_insufficient(self) -> None:
@@ -284,7 +283,7 @@ class SignalTests:
         ]
         decision = one(line("80.00", "Faktura 10321 10322", party_name="Fjord Handel AS"), entries)
         assert (decision.confidence, decision.score) == ("medium", 2999)  # Fully, Yes-Multiple
-        assert applied(decision) == [(1, D("80.00"), D("0.00"))]
+        assert applied(decision) == [(1, Decimal("80.00"), Decimal("0.00"))]
         notes = [r.text for r in decision.reasons if r.code == "insufficient_amount"]
         assert notes == [
             "Document No. 10322 was not applied because the transaction amount was insufficient."
@@ -298,7 +297,7 @@ class SignalTests:
         ]
         decision = one(line("555.75", "Betaling", party_iban="NO9386011117947"), entries, parties)
         assert (decision.confidence, decision.score) == ("high", 3991)
-        assert sorted(applied(decision)) == [(2, D("245.50"), D("0.00")), (3, D("310.25"), D("0.00"))]
+        assert sorted(applied(decision)) == [(2, Decimal("245.50"), Decimal("0.00")), (3, Decimal("310.25"), Decimal("0.00"))]
         assert "amount_sum_of_entries" in codes(decision)
 
     def test_it_does_not_look_for_sums_among_entries_of_unknown_payers(self) -> None:
@@ -310,16 +309,16 @@ class SignalTests:
         entry = inv_1001(payment_reference="00000010017")
         decision = one(line("400.00", "KID 00000010017", on=date(2026, 1, 5)), [entry])
         assert (decision.confidence, decision.score) == ("medium", 2998)  # Fully, Yes, (any amount)
-        assert applied(decision) == [(1, D("400.00"), D("0.00"))]  # partial: never a discount
+        assert applied(decision) == [(1, Decimal("400.00"), Decimal("0.00"))]  # partial: never a discount
         assert {"kid", "partial_payment"} <= codes(decision)
 
     @pytest.mark.parametrize(
         "on, amount, expected, confidence",
         [
-            (date(2026, 1, 9), "980.00", (1, D("980.00"), D("20.00")), "high"),  # by the discount date
-            (date(2026, 1, 12), "980.00", (1, D("980.00"), D("20.00")), "high"),  # late discount (grace)
-            (date(2026, 1, 20), "980.00", (1, D("980.00"), D("0.00")), "medium"),  # too late: partial
-            (date(2026, 1, 6), "1000.00", (1, D("1000.00"), D("0.00")), "high"),  # paid in full anyway
+            (date(2026, 1, 9), "980.00", (1, Decimal("980.00"), Decimal("20.00")), "high"),  # by the discount date
+            (date(2026, 1, 12), "980.00", (1, Decimal("980.00"), Decimal("20.00")), "high"),  # late discount (grace)
+            (date(2026, 1, 20), "980.00", (1, Decimal("980.00"), Decimal("0.00")), "medium"),  # too late: partial
+            (date(2026, 1, 6), "1000.00", (1, Decimal("1000.00"), Decimal("0.00")), "high"),  # paid in full anyway
         ],
     )
     def test_it_takes_the_payment_discount_only_in_time(self, on, amount, expected, confidence) -> None:
@@ -331,42 +330,42 @@ class SignalTests:
         vendor = Party("vendor", "V20000", "Kontorleverandoren AS", ibans=("NO8330001234567",))
         bill = OpenEntry(
             50, "vendor", "V20000", "invoice", "PI-50", external_document_no="88123",
-            posting_date=date(2026, 1, 3), due_date=date(2026, 1, 17), remaining_amount=D("-4375.00"),
+            posting_date=date(2026, 1, 3), due_date=date(2026, 1, 17), remaining_amount=Decimal("-4375.00"),
         )
         decision = one(
             line("-4375.00", "Faktura 88123", party_name="Kontorleverandoren AS", party_iban="NO8330001234567"),
-            [bill, inv_1001(remaining_amount=D("4375.00"))], (FJORD, vendor),
+            [bill, inv_1001(remaining_amount=Decimal("4375.00"))], (FJORD, vendor),
         )
         assert (decision.confidence, decision.account_type, decision.account_no) == ("high", "vendor", "V20000")
-        assert applied(decision) == [(50, D("-4375.00"), D("0.00"))]
+        assert applied(decision) == [(50, Decimal("-4375.00"), Decimal("0.00"))]
 
     def test_it_refunds_a_customer_credit_memo_with_money_out(self) -> None:
         credit = OpenEntry(
             60, "customer", "C10000", "credit_memo", "KR-0060", posting_date=date(2026, 1, 10),
-            due_date=date(2026, 1, 10), remaining_amount=D("-250.00"),
+            due_date=date(2026, 1, 10), remaining_amount=Decimal("-250.00"),
         )
         decision = one(
             line("-250.00", "Tilbakebetaling kreditnota KR-0060", party_name="Fjord Handel AS"),
-            [credit, inv_1001(remaining_amount=D("250.00"))],
+            [credit, inv_1001(remaining_amount=Decimal("250.00"))],
         )
         assert (decision.confidence, decision.account_type) == ("high", "customer")
-        assert applied(decision) == [(60, D("-250.00"), D("0.00"))]
+        assert applied(decision) == [(60, Decimal("-250.00"), Decimal("0.00"))]
 
     def test_it_applies_a_refund_from_a_vendor_to_its_credit_memo(self) -> None:
         vendor = Party("vendor", "V20000", "Kontorleverandoren AS")
         credit = OpenEntry(
             61, "vendor", "V20000", "credit_memo", "PCM-61", external_document_no="K-2231",
-            posting_date=date(2026, 1, 10), remaining_amount=D("120.00"),
+            posting_date=date(2026, 1, 10), remaining_amount=Decimal("120.00"),
         )
-        bill = OpenEntry(62, "vendor", "V20000", "invoice", "PI-62", remaining_amount=D("-120.00"))
+        bill = OpenEntry(62, "vendor", "V20000", "invoice", "PI-62", remaining_amount=Decimal("-120.00"))
         decision = one(line("120.00", "Kreditnota K-2231", party_name="Kontorleverandoren AS"),
                        [credit, bill], (vendor,))
         assert (decision.confidence, decision.account_type) == ("high", "vendor")
-        assert applied(decision) == [(61, D("120.00"), D("0.00"))]
+        assert applied(decision) == [(61, Decimal("120.00"), Decimal("0.00"))]
 
     def test_money_in_never_pays_a_vendor_invoice_nor_money_out_a_customer_invoice(self) -> None:
         vendor = Party("vendor", "V20000", "Fjord Handel AS")
-        bill = OpenEntry(70, "vendor", "V20000", "invoice", "INV-7070", remaining_amount=D("-1000.00"))
+        bill = OpenEntry(70, "vendor", "V20000", "invoice", "INV-7070", remaining_amount=Decimal("-1000.00"))
         money_in = one(line("1000.00", "INV-7070"), [bill], (vendor,))
         assert money_in.confidence == "none"
         money_out = one(line("-1000.00", "INV-1001 Fjord Handel AS"), [inv_1001()])
@@ -378,7 +377,7 @@ class SignalTests:
         euro = one(line("1000.00", "INV-1001"), [inv_1001(currency="EUR")])
         assert euro.confidence == "none"
         nok = one(line("1000.00", "INV-1001"), [inv_1001(currency="NOK")])
-        assert applied(nok) == [(1, D("1000.00"), D("0.00"))]
+        assert applied(nok) == [(1, Decimal("1000.00"), Decimal("0.00"))]
 
     def test_it_uses_what_was_learned_from_manual_applications(self) -> None:
         other = Party("customer", "C50000", "Havbris Eiendom AS")
@@ -396,7 +395,7 @@ class SignalTests:
             hints=[LearnedHint("customer", "C50000", text_key=key)],
         )
         assert (by_text.confidence, by_text.score, by_text.account_no) == ("medium", 2992, "C50000")
-        assert applied(by_text) == [(1, D("12000.00"), D("0.00"))]
+        assert applied(by_text) == [(1, Decimal("12000.00"), Decimal("0.00"))]
 
 
     def test_it_finds_a_learned_text_under_the_text_or_the_payer_name(self) -> None:
@@ -498,7 +497,7 @@ class ConflictTests:
         weak = line("1000.00", "Faktura INV-1001", line_id=1)
         strong = line("1000.00", "KID 00000010017", line_id=2, party_name="Fjord Handel AS")
         first, second = decide([weak, strong], [entry])
-        assert (second.confidence, applied(second)) == ("high", [(1, D("1000.00"), D("0.00"))])
+        assert (second.confidence, applied(second)) == ("high", [(1, Decimal("1000.00"), Decimal("0.00"))])
         assert (first.confidence, first.applications) == ("none", [])
         assert "conflict_lost" in codes(first)
         assert first.conflict_with == [2] and second.conflict_with == [1]
@@ -511,34 +510,34 @@ class ConflictTests:
         strong = line("1000.00", "KID 00000010017", line_id=1)
         other = line("1000.00", "INV-1001", line_id=2, party_name="Fjord Handel AS")
         first, second = decide([strong, other], entries)
-        assert applied(first) == [(1, D("1000.00"), D("0.00"))]
-        assert applied(second) == [(2, D("1000.00"), D("0.00"))]
+        assert applied(first) == [(1, Decimal("1000.00"), Decimal("0.00"))]
+        assert applied(second) == [(2, Decimal("1000.00"), Decimal("0.00"))]
         assert second.confidence in ("medium", "low")
         assert "conflict_lost" in codes(second) and second.conflict_with == [1]
 
     def test_two_instalments_share_an_invoice_without_conflict(self) -> None:
         first, second = decide(
             [line("600.00", "INV-1001 del 1", line_id=1), line("400.00", "INV-1001 rest", line_id=2)],
-            [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=D("0"))],
+            [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=Decimal("0"))],
         )
-        assert applied(first) == [(1, D("600.00"), D("0.00"))]
-        assert applied(second) == [(1, D("400.00"), D("0.00"))]
+        assert applied(first) == [(1, Decimal("600.00"), Decimal("0.00"))]
+        assert applied(second) == [(1, Decimal("400.00"), Decimal("0.00"))]
         assert first.conflict_with == second.conflict_with == []
 
     def test_a_line_gets_only_what_is_left_of_an_invoice(self) -> None:
         first, second = decide(
             [line("700.00", "INV-1001", line_id=1, party_name="Fjord Handel AS"),
              line("700.00", "INV-1001", line_id=2)],
-            [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=D("0"))],
+            [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=Decimal("0"))],
         )
-        assert applied(first) == [(1, D("700.00"), D("0.00"))]
-        assert applied(second) == [(1, D("300.00"), D("0.00"))]
+        assert applied(first) == [(1, Decimal("700.00"), Decimal("0.00"))]
+        assert applied(second) == [(1, Decimal("300.00"), Decimal("0.00"))]
         assert "conflict_partial" in codes(second) and second.confidence in ("medium", "low")
 
     def test_an_entry_is_never_claimed_beyond_its_remaining_amount(self) -> None:
         lines = [line("1000.00", "INV-1001", line_id=n) for n in range(1, 5)]
-        decisions = decide(lines, [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=D("0"))])
-        assert sum(d.applied_amount for d in decisions) == D("1000.00")
+        decisions = decide(lines, [inv_1001(pmt_discount_date=None, remaining_pmt_disc_possible=Decimal("0"))])
+        assert sum(d.applied_amount for d in decisions) == Decimal("1000.00")
         assert [d.confidence for d in decisions].count("none") == 3
 
 
@@ -566,7 +565,7 @@ class DecisionTests:
         settings = MatchSettings()
         first = match_statement([line("1000.00", "INV-1001")], index, settings, today=TODAY)
         again = match_statement([line("1000.00", "INV-1001")], index, settings, today=TODAY)
-        assert applied(first[0]) == applied(again[0]) == [(1, D("1000.00"), D("0.00"))]
+        assert applied(first[0]) == applied(again[0]) == [(1, Decimal("1000.00"), Decimal("0.00"))]
 
     def test_high_decisions_name_their_identity_evidence(self) -> None:
         decision = one(line("980.00", "Faktura INV-1001 Fjord Handel AS", on=date(2026, 1, 6)), [inv_1001()])

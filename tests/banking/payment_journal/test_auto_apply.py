@@ -19,7 +19,6 @@ from banking.payment_journal.posting import post_payment_journal
 from receivables.models import BankAccount, CustLedgerEntry
 from tests.posting_helpers import post_invoice
 
-D = Decimal
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def journal(company):
 def line(journal, amount: str, on: date, text: str, no: int = 10000, **fields) -> BankAccReconciliationLine:
     return BankAccReconciliationLine.objects.create(
         reconciliation=journal, bank_account=journal.bank_account, line_no=no, transaction_date=on,
-        transaction_text=text, statement_amount=D(amount), **fields)
+        transaction_text=text, statement_amount=Decimal(amount), **fields)
 
 
 class ApplyAutomaticallyTests:
@@ -44,7 +43,7 @@ class ApplyAutomaticallyTests:
         assert statement_line.match_confidence == "high" and statement_line.account_no == "C10000"
         application = statement_line.applications.get()
         assert (application.applies_to_entry_no, application.applied_amount, application.applied_pmt_discount) == (
-            invoice.pk, D("980.00"), D("20.00"))
+            invoice.pk, Decimal("980.00"), Decimal("20.00"))
         decision = MatchDecision.objects.get(line=statement_line)
         assert decision.reasons and decision.outcome == "pending"
         post_payment_journal(journal=journal, reconcile=True)

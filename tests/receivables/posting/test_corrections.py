@@ -25,13 +25,12 @@ from receivables.posting.apply_posted import (
 from receivables.posting.corrections import reverse_transaction, unapply
 from tests.posting_helpers import post_invoice, post_payment
 
-D = Decimal
 
 
 def gl(transaction_no: int) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for entry in GLEntry.objects.filter(transaction_no=transaction_no).select_related("gl_account"):
-        totals[entry.gl_account.no] = totals.get(entry.gl_account.no, D(0)) + entry.amount
+        totals[entry.gl_account.no] = totals.get(entry.gl_account.no, Decimal(0)) + entry.amount
     return {k: v for k, v in totals.items() if v}
 
 
@@ -50,9 +49,9 @@ class ApplyPostedEntriesTests:
         payment.refresh_from_db()
         assert not inv.open and not payment.open
         assert [(d.entry_type, d.amount) for d in payment.detailed_entries.order_by("entry_no")] == [
-            (T.INITIAL_ENTRY, D("-980.00")), (T.PAYMENT_DISCOUNT, D("-20.00")), (T.APPLICATION, D("1000.00"))
+            (T.INITIAL_ENTRY, Decimal("-980.00")), (T.PAYMENT_DISCOUNT, Decimal("-20.00")), (T.APPLICATION, Decimal("1000.00"))
         ]
-        assert gl(result.transaction_nos[0]) == {"7140": D("20.00"), "1500": D("-20.00")}
+        assert gl(result.transaction_nos[0]) == {"7140": Decimal("20.00"), "1500": Decimal("-20.00")}
         assert BankAccountLedgerEntry.objects.count() == bank_before
         assert payment.applies_to_id == "" and inv.applies_to_id == ""
         ledger_ok()
@@ -64,7 +63,7 @@ class ApplyPostedEntriesTests:
             post_application(applying_entry_no=payment.pk, applies_to_id="anna", posting_date=date(2025, 12, 31))
         assert error.value.message == "The Posting Date entered must not be before the Posting Date on the Cust. Ledger Entry."
         inv.refresh_from_db()
-        assert inv.open and inv.remaining_amount == D("1000.00")
+        assert inv.open and inv.remaining_amount == Decimal("1000.00")
 
     def test_it_refuses_nothing_selected_and_closed_entries(self, fjord, inv):
         payment = post_payment(fjord, "PAY-1", "-1000.00", date(2026, 1, 20)).cust_entries[0]
@@ -80,8 +79,8 @@ class ApplyPostedEntriesTests:
     def test_clearing_marks_removes_applies_to_id(self, fjord, inv):
         payment = post_payment(fjord, "PAY-1", "-500.00", date(2026, 1, 20)).cust_entries[0]
         set_applies_to_id(applying_entry_no=payment.pk, entry_nos=[inv.pk], applies_to_id="anna",
-                          amounts={inv.pk: D("300.00")})
-        assert CustLedgerEntry.objects.get(pk=inv.pk).amount_to_apply == D("300.00")
+                          amounts={inv.pk: Decimal("300.00")})
+        assert CustLedgerEntry.objects.get(pk=inv.pk).amount_to_apply == Decimal("300.00")
         assert clear_applies_to_id(applies_to_id="anna") == 2
         assert not CustLedgerEntry.objects.exclude(applies_to_id="").exists()
 
@@ -93,15 +92,15 @@ class UnapplyTests:
         result = unapply(entry_no=payment.pk, posting_date=date(2026, 1, 6))
         inv.refresh_from_db()
         payment.refresh_from_db()
-        assert inv.open and inv.remaining_amount == D("1000.00") and inv.remaining_pmt_disc_possible == D("20.00")
+        assert inv.open and inv.remaining_amount == Decimal("1000.00") and inv.remaining_pmt_disc_possible == Decimal("20.00")
         assert inv.closed_by_entry_id is None and inv.pmt_disc_given_lcy == 0
-        assert payment.open and payment.remaining_amount == D("-980.00")
+        assert payment.open and payment.remaining_amount == Decimal("-980.00")
         mirrors = DetailedCustLedgEntry.objects.filter(transaction_no=result.transaction_nos[0])
         assert sorted((d.entry_type, d.amount) for d in mirrors) == sorted(
-            [(T.APPLICATION, D("1000.00")), (T.APPLICATION, D("-1000.00")), (T.PAYMENT_DISCOUNT, D("20.00"))]
+            [(T.APPLICATION, Decimal("1000.00")), (T.APPLICATION, Decimal("-1000.00")), (T.PAYMENT_DISCOUNT, Decimal("20.00"))]
         )
         assert all(d.unapplied for d in DetailedCustLedgEntry.objects.exclude(entry_type=T.INITIAL_ENTRY))
-        assert gl(result.transaction_nos[0]) == {"7140": D("-20.00"), "1500": D("20.00")}
+        assert gl(result.transaction_nos[0]) == {"7140": Decimal("-20.00"), "1500": Decimal("20.00")}
         assert BankAccountLedgerEntry.objects.get().open
         ledger_ok()
 
@@ -128,7 +127,7 @@ class UnapplyTests:
         unapply(entry_no=p2.pk)
         unapply(entry_no=p1.pk)
         inv.refresh_from_db()
-        assert inv.remaining_amount == D("1000.00")
+        assert inv.remaining_amount == Decimal("1000.00")
         ledger_ok()
 
     def test_it_says_when_there_is_no_application(self, fjord, inv):
@@ -153,14 +152,14 @@ class ReverseTests:
         payment.refresh_from_db()
         inv.refresh_from_db()
         mirror = CustLedgerEntry.objects.get(transaction_no=reversal.transaction_nos[0])
-        assert mirror.amount == D("1000.00") and mirror.document_no == "PAY-1"
+        assert mirror.amount == Decimal("1000.00") and mirror.document_no == "PAY-1"
         assert mirror.posting_date == date(2026, 1, 25)
         assert payment.reversed and mirror.reversed and not payment.open and not mirror.open
         assert payment.reversed_by_entry_id == mirror.pk and mirror.reversed_entry_id == payment.pk
         bank = BankAccountLedgerEntry.objects.get(transaction_no=reversal.transaction_nos[0])
-        assert bank.amount == D("-1000.00") and bank.open
-        assert gl(reversal.transaction_nos[0]) == {"1500": D("1000.00"), "1920": D("-1000.00")}
-        assert inv.open and inv.remaining_amount == D("1000.00")
+        assert bank.amount == Decimal("-1000.00") and bank.open
+        assert gl(reversal.transaction_nos[0]) == {"1500": Decimal("1000.00"), "1920": Decimal("-1000.00")}
+        assert inv.open and inv.remaining_amount == Decimal("1000.00")
         with pytest.raises(PostingError):
             reverse_transaction(transaction_no=result.transaction_nos[0])
         ledger_ok()

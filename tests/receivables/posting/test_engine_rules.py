@@ -28,7 +28,6 @@ from receivables.posting import PostingError, post, validate_lines
 from tests.factories import VendorFactory
 from tests.posting_helpers import invoice_line, payment_line, post_invoice
 
-D = Decimal
 
 
 def table_counts() -> tuple[int, ...]:
@@ -49,7 +48,7 @@ class AtomicityTests:
             post([good, bad])
         assert error.value.line_no == 2 and error.value.field == "applies_to_doc_no"
         assert table_counts() == before
-        assert CustLedgerEntry.objects.get(document_no="INV-1").remaining_amount == D("1000.00")
+        assert CustLedgerEntry.objects.get(document_no="INV-1").remaining_amount == Decimal("1000.00")
         ledger_ok()
 
     def test_preview_returns_entries_and_writes_nothing(self, fjord):
@@ -57,7 +56,7 @@ class AtomicityTests:
         before = table_counts()
         result = post([payment_line(fjord, "PAY-1", "-980.00", date(2026, 1, 6), applies_to_doc_no="INV-1")],
                       preview=True)
-        assert sorted(e.amount for e in result.gl_entries) == [D("-980.00"), D("-20.00"), D("20.00"), D("980.00")]
+        assert sorted(e.amount for e in result.gl_entries) == [Decimal("-980.00"), Decimal("-20.00"), Decimal("20.00"), Decimal("980.00")]
         assert len(result.cust_entries) == 1 and len(result.bank_entries) == 1
         assert table_counts() == before
 
@@ -77,9 +76,9 @@ class ValidationTests:
     def test_it_reports_every_problem_at_once(self, fjord):
         lines = [
             GenJournalLine(posting_date=date(2026, 1, 1), document_no="", account_type=AccountType.CUSTOMER,
-                           account_no="NOBODY", amount=D("10")),
+                           account_no="NOBODY", amount=Decimal("10")),
             GenJournalLine(posting_date=date(2026, 1, 1), document_no="X", account_type=AccountType.GL_ACCOUNT,
-                           account_no="1500", amount=D("0"), bal_account_type=AccountType.GL_ACCOUNT,
+                           account_no="1500", amount=Decimal("0"), bal_account_type=AccountType.GL_ACCOUNT,
                            bal_account_no="3000"),
         ]
         problems = validate_lines(lines)
@@ -102,9 +101,9 @@ class ValidationTests:
         lines = [
             invoice_line(fjord, "INV-1", "125.00", date(2026, 1, 1)),
             GenJournalLine(posting_date=date(2026, 1, 1), document_no="INV-1", document_type=DocumentType.INVOICE,
-                           account_type=AccountType.GL_ACCOUNT, account_no="3000", amount=D("-100.00")),
+                           account_type=AccountType.GL_ACCOUNT, account_no="3000", amount=Decimal("-100.00")),
             GenJournalLine(posting_date=date(2026, 1, 1), document_no="INV-1", document_type=DocumentType.INVOICE,
-                           account_type=AccountType.GL_ACCOUNT, account_no="2700", amount=D("-25.00")),
+                           account_type=AccountType.GL_ACCOUNT, account_no="2700", amount=Decimal("-25.00")),
         ]
         lines[0].bal_account_no = ""
         result = post(lines)
@@ -135,22 +134,22 @@ class VendorTests:
         vendor = VendorFactory()
         post([
             GenJournalLine(posting_date=date(2026, 1, 1), document_type=DocumentType.INVOICE, document_no="VI-1",
-                           account_type=AccountType.VENDOR, account_no=vendor.no, amount=D("-1000.00"),
-                           pmt_discount_date=date(2026, 1, 10), pmt_discount_amount=D("-20.00"),
+                           account_type=AccountType.VENDOR, account_no=vendor.no, amount=Decimal("-1000.00"),
+                           pmt_discount_date=date(2026, 1, 10), pmt_discount_amount=Decimal("-20.00"),
                            bal_account_type=AccountType.GL_ACCOUNT, bal_account_no="4000")
         ])
         result = post([
             GenJournalLine(posting_date=date(2026, 1, 8), document_type=DocumentType.PAYMENT, document_no="VP-1",
-                           account_type=AccountType.VENDOR, account_no=vendor.no, amount=D("980.00"),
+                           account_type=AccountType.VENDOR, account_no=vendor.no, amount=Decimal("980.00"),
                            applies_to_doc_no="VI-1", bal_account_type=AccountType.BANK_ACCOUNT,
                            bal_account_no="NBANK")
         ])
         invoice = VendorLedgerEntry.objects.get(document_no="VI-1")
-        assert not invoice.open and invoice.pmt_disc_given_lcy == D("-20.00")
+        assert not invoice.open and invoice.pmt_disc_given_lcy == Decimal("-20.00")
         totals = {}
         for entry in GLEntry.objects.filter(transaction_no=result.transaction_nos[0]).select_related("gl_account"):
-            totals[entry.gl_account.no] = totals.get(entry.gl_account.no, D(0)) + entry.amount
-        assert totals == {"2400": D("1000.00"), "1920": D("-980.00"), "7140": D("-20.00")}
+            totals[entry.gl_account.no] = totals.get(entry.gl_account.no, Decimal(0)) + entry.amount
+        assert totals == {"2400": Decimal("1000.00"), "1920": Decimal("-980.00"), "7140": Decimal("-20.00")}
         ledger_ok()
 
 
@@ -158,9 +157,9 @@ class CurrencyTests:
     def test_realized_gain_between_two_rates(self, fjord, ledger_ok):
         eur = Currency.objects.create(code="EUR")
         CurrencyExchangeRate.objects.create(currency=eur, starting_date=date(2026, 1, 1),
-                                            relational_exch_rate_amount=D("11.00"))
+                                            relational_exch_rate_amount=Decimal("11.00"))
         CurrencyExchangeRate.objects.create(currency=eur, starting_date=date(2026, 2, 1),
-                                            relational_exch_rate_amount=D("11.50"))
+                                            relational_exch_rate_amount=Decimal("11.50"))
         fjord.payment_terms = None
         fjord.save()
         post_invoice(fjord, "INV-E", "1000.00", date(2026, 1, 15), currency_code="EUR", terms=False)
@@ -170,16 +169,16 @@ class CurrencyTests:
         line.bal_account_no = "7770"
         post([line])
         invoice = CustLedgerEntry.objects.get(document_no="INV-E")
-        assert invoice.amount_lcy == D("11000.00") and not invoice.open and invoice.remaining_amount_lcy == 0
+        assert invoice.amount_lcy == Decimal("11000.00") and not invoice.open and invoice.remaining_amount_lcy == 0
         gain = DetailedCustLedgEntry.objects.get(entry_type=T.REALIZED_GAIN)
-        assert gain.amount == 0 and gain.amount_lcy == D("500.00")
-        assert GLEntry.objects.filter(gl_account__no="8060").get().amount == D("-500.00")
+        assert gain.amount == 0 and gain.amount_lcy == Decimal("500.00")
+        assert GLEntry.objects.filter(gl_account__no="8060").get().amount == Decimal("-500.00")
         ledger_ok()
 
     def test_it_refuses_to_apply_across_currencies(self, fjord):
         eur = Currency.objects.create(code="EUR")
         CurrencyExchangeRate.objects.create(currency=eur, starting_date=date(2026, 1, 1),
-                                            relational_exch_rate_amount=D("11.00"))
+                                            relational_exch_rate_amount=Decimal("11.00"))
         post_invoice(fjord, "INV-N", "100.00", date(2026, 1, 15))
         line = payment_line(fjord, "PAY-E", "-10.00", date(2026, 1, 20), currency_code="EUR",
                             applies_to_doc_no="INV-N")
@@ -200,5 +199,5 @@ class SameRunTests:
             payment_line(fjord, "P2", "-700.00", date(2026, 1, 5), applies_to_doc_no="INV-1"),
         ])
         assert CustLedgerEntry.objects.get(document_no="INV-1").remaining_amount == 0
-        assert CustLedgerEntry.objects.get(document_no="P2").remaining_amount == D("-400.00")
+        assert CustLedgerEntry.objects.get(document_no="P2").remaining_amount == Decimal("-400.00")
         ledger_ok()

@@ -21,13 +21,12 @@ from receivables.models import (
 from receivables.posting import PostingError
 from tests.posting_helpers import post_invoice, post_payment
 
-D = Decimal
 
 
 def gl(transaction_no: int) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for entry in GLEntry.objects.filter(transaction_no=transaction_no).select_related("gl_account"):
-        totals[entry.gl_account.no] = totals.get(entry.gl_account.no, D(0)) + entry.amount
+        totals[entry.gl_account.no] = totals.get(entry.gl_account.no, Decimal(0)) + entry.amount
     return {k: v for k, v in totals.items() if v}
 
 
@@ -46,11 +45,11 @@ class InvoiceFieldsTests:
         assert inv.due_date == date(2026, 1, 31)
         assert inv.pmt_discount_date == date(2026, 1, 9)
         assert inv.pmt_disc_tolerance_date == date(2026, 1, 14)
-        assert inv.original_pmt_disc_possible == D("20.00")
-        assert inv.remaining_pmt_disc_possible == D("20.00")
-        assert inv.max_payment_tolerance == D("5.00")
-        assert inv.open and inv.remaining_amount == D("1000.00")
-        assert details(inv) == [(T.INITIAL_ENTRY, D("1000.00"))]
+        assert inv.original_pmt_disc_possible == Decimal("20.00")
+        assert inv.remaining_pmt_disc_possible == Decimal("20.00")
+        assert inv.max_payment_tolerance == Decimal("5.00")
+        assert inv.open and inv.remaining_amount == Decimal("1000.00")
+        assert details(inv) == [(T.INITIAL_ENTRY, Decimal("1000.00"))]
         ledger_ok()
 
 
@@ -60,22 +59,22 @@ class CashReceiptTests:
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
         assert not inv.open and inv.closed_at_date == date(2026, 1, 6)
-        assert inv.pmt_disc_given_lcy == D("20.00")
+        assert inv.pmt_disc_given_lcy == Decimal("20.00")
         assert inv.closed_by_entry_id == payment.pk
-        assert not payment.open and payment.amount == D("-980.00")
+        assert not payment.open and payment.amount == Decimal("-980.00")
         assert details(payment) == [
-            (T.INITIAL_ENTRY, D("-980.00")), (T.PAYMENT_DISCOUNT, D("-20.00")), (T.APPLICATION, D("1000.00"))
+            (T.INITIAL_ENTRY, Decimal("-980.00")), (T.PAYMENT_DISCOUNT, Decimal("-20.00")), (T.APPLICATION, Decimal("1000.00"))
         ]
-        assert details(inv) == [(T.INITIAL_ENTRY, D("1000.00")), (T.APPLICATION, D("-1000.00"))]
-        assert gl(result.transaction_nos[0]) == {"1920": D("980.00"), "7140": D("20.00"), "1500": D("-1000.00")}
+        assert details(inv) == [(T.INITIAL_ENTRY, Decimal("1000.00")), (T.APPLICATION, Decimal("-1000.00"))]
+        assert gl(result.transaction_nos[0]) == {"1920": Decimal("980.00"), "7140": Decimal("20.00"), "1500": Decimal("-1000.00")}
         bank = BankAccountLedgerEntry.objects.get()
-        assert bank.amount == D("980.00") and bank.open
+        assert bank.amount == Decimal("980.00") and bank.open
         ledger_ok()
 
     def test_it_gives_no_discount_after_the_tolerance_date(self, fjord, inv, ledger_ok):  # scenario 3
         result = post_payment(fjord, "PAY-1", "-980.00", date(2026, 1, 20), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
-        assert inv.open and inv.remaining_amount == D("20.00")
+        assert inv.open and inv.remaining_amount == Decimal("20.00")
         assert not CustLedgerEntry.objects.get(document_no="PAY-1").open
         assert "7140" not in gl(result.transaction_nos[0])
         ledger_ok()
@@ -84,9 +83,9 @@ class CashReceiptTests:
         result = post_payment(fjord, "PAY-1", "-980.00", date(2026, 1, 12), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
-        assert (T.PAYMENT_DISCOUNT_TOLERANCE, D("-20.00")) in details(payment)
+        assert (T.PAYMENT_DISCOUNT_TOLERANCE, Decimal("-20.00")) in details(payment)
         assert not inv.open and inv.accepted_pmt_disc_tolerance
-        assert gl(result.transaction_nos[0]) == {"1920": D("980.00"), "7145": D("20.00"), "1500": D("-1000.00")}
+        assert gl(result.transaction_nos[0]) == {"1920": Decimal("980.00"), "7145": Decimal("20.00"), "1500": Decimal("-1000.00")}
         ledger_ok()
 
     def test_it_leaves_late_discount_when_the_user_declines(self, fjord, inv, ledger_ok):  # scenario 5
@@ -96,7 +95,7 @@ class CashReceiptTests:
         )
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
-        assert inv.remaining_amount == D("20.00") and not payment.open
+        assert inv.remaining_amount == Decimal("20.00") and not payment.open
         assert not DetailedCustLedgEntry.objects.filter(
             entry_type__in=[T.PAYMENT_TOLERANCE, T.PAYMENT_DISCOUNT_TOLERANCE]
         ).exists()
@@ -106,35 +105,35 @@ class CashReceiptTests:
         result = post_payment(fjord, "PAY-1", "-997.00", date(2026, 1, 25), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
-        assert (T.PAYMENT_TOLERANCE, D("-3.00")) in details(payment)
-        assert not inv.open and inv.pmt_tolerance_lcy == D("3.00")
-        assert gl(result.transaction_nos[0]) == {"1920": D("997.00"), "7145": D("3.00"), "1500": D("-1000.00")}
+        assert (T.PAYMENT_TOLERANCE, Decimal("-3.00")) in details(payment)
+        assert not inv.open and inv.pmt_tolerance_lcy == Decimal("3.00")
+        assert gl(result.transaction_nos[0]) == {"1920": Decimal("997.00"), "7145": Decimal("3.00"), "1500": Decimal("-1000.00")}
         ledger_ok()
 
     def test_it_takes_overpayment_tolerance(self, fjord, inv, ledger_ok):  # scenario 7
         result = post_payment(fjord, "PAY-1", "-1004.00", date(2026, 1, 25), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
-        assert (T.PAYMENT_TOLERANCE, D("4.00")) in details(payment)
+        assert (T.PAYMENT_TOLERANCE, Decimal("4.00")) in details(payment)
         assert not inv.open and not payment.open
-        assert gl(result.transaction_nos[0]) == {"1920": D("1004.00"), "1500": D("-1000.00"), "3045": D("-4.00")}
+        assert gl(result.transaction_nos[0]) == {"1920": Decimal("1004.00"), "1500": Decimal("-1000.00"), "3045": Decimal("-4.00")}
         ledger_ok()
 
     def test_it_leaves_a_difference_above_tolerance_open(self, fjord, inv, ledger_ok):  # scenario 8
         post_payment(fjord, "PAY-1", "-994.00", date(2026, 1, 25), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
-        assert inv.open and inv.remaining_amount == D("6.00")
+        assert inv.open and inv.remaining_amount == Decimal("6.00")
         assert not CustLedgerEntry.objects.get(document_no="PAY-1").open
         ledger_ok()
 
     def test_partial_payment_gets_no_discount_until_settled(self, fjord, inv, ledger_ok):  # scenario 9
         post_payment(fjord, "PAY-1", "-400.00", date(2026, 1, 5), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
-        assert inv.remaining_amount == D("600.00") and inv.remaining_pmt_disc_possible == D("20.00")
+        assert inv.remaining_amount == Decimal("600.00") and inv.remaining_pmt_disc_possible == Decimal("20.00")
         post_payment(fjord, "PAY-2", "-580.00", date(2026, 1, 8), applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
         assert not inv.open
-        assert (T.PAYMENT_DISCOUNT, D("-20.00")) in details(CustLedgerEntry.objects.get(document_no="PAY-2"))
+        assert (T.PAYMENT_DISCOUNT, Decimal("-20.00")) in details(CustLedgerEntry.objects.get(document_no="PAY-2"))
         ledger_ok()
 
     @pytest.mark.parametrize(
@@ -153,8 +152,8 @@ class CashReceiptTests:
         post_payment(fjord, "PAY-1", paid, on, applies_to_doc_no="INV-1001")
         inv.refresh_from_db()
         payment = CustLedgerEntry.objects.get(document_no="PAY-1")
-        assert inv.remaining_amount == D(invoice_left)
-        assert payment.remaining_amount == D(payment_left)
+        assert inv.remaining_amount == Decimal(invoice_left)
+        assert payment.remaining_amount == Decimal(payment_left)
         ledger_ok()
 
 
@@ -170,12 +169,12 @@ def two_invoices(fjord):
 class AppliesToIdTests:
     def test_it_applies_amounts_to_apply(self, fjord, two_invoices, ledger_ok):  # scenario 10
         a, b = two_invoices
-        CustLedgerEntry.objects.filter(pk=a.pk).update(applies_to_id="PAY-1", amount_to_apply=D("1000.00"))
-        CustLedgerEntry.objects.filter(pk=b.pk).update(applies_to_id="PAY-1", amount_to_apply=D("200.00"))
+        CustLedgerEntry.objects.filter(pk=a.pk).update(applies_to_id="PAY-1", amount_to_apply=Decimal("1000.00"))
+        CustLedgerEntry.objects.filter(pk=b.pk).update(applies_to_id="PAY-1", amount_to_apply=Decimal("200.00"))
         post_payment(fjord, "PAY-1", "-1200.00", date(2026, 1, 10), applies_to_id="PAY-1")
         a.refresh_from_db()
         b.refresh_from_db()
-        assert not a.open and b.remaining_amount == D("300.00")
+        assert not a.open and b.remaining_amount == Decimal("300.00")
         assert not CustLedgerEntry.objects.get(document_no="PAY-1").open
         assert b.applies_to_id == "" and b.amount_to_apply == 0
         ledger_ok()
@@ -185,7 +184,7 @@ class AppliesToIdTests:
         CustLedgerEntry.objects.filter(pk__in=[a.pk, b.pk]).update(applies_to_id="PAY-1")
         post_payment(fjord, "PAY-1", "-1600.00", date(2026, 1, 10), applies_to_id="PAY-1")
         assert not CustLedgerEntry.objects.filter(pk__in=[a.pk, b.pk], open=True).exists()
-        assert CustLedgerEntry.objects.get(document_no="PAY-1").remaining_amount == D("-100.00")
+        assert CustLedgerEntry.objects.get(document_no="PAY-1").remaining_amount == Decimal("-100.00")
         ledger_ok()
 
     @pytest.mark.parametrize(
@@ -197,7 +196,7 @@ class AppliesToIdTests:
     )
     def test_it_refuses_a_wrong_amount_to_apply(self, fjord, two_invoices, amount, message):  # scenario 12
         a, _b = two_invoices
-        CustLedgerEntry.objects.filter(pk=a.pk).update(applies_to_id="PAY-1", amount_to_apply=D(amount))
+        CustLedgerEntry.objects.filter(pk=a.pk).update(applies_to_id="PAY-1", amount_to_apply=Decimal(amount))
         with pytest.raises(PostingError) as error:
             post_payment(fjord, "PAY-1", "-1000.00", date(2026, 1, 10), applies_to_id="PAY-1")
         assert error.value.message == message
@@ -214,6 +213,6 @@ class ApplyToOldestTests:
         post_payment(fjord, "PAY-1", "-600.00", date(2026, 2, 20))
         first.refresh_from_db()
         second.refresh_from_db()
-        assert not first.open and second.remaining_amount == D("200.00")
+        assert not first.open and second.remaining_amount == Decimal("200.00")
         assert not DetailedCustLedgEntry.objects.filter(entry_type=T.PAYMENT_TOLERANCE).exists()
         ledger_ok()
